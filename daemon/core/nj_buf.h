@@ -1,0 +1,34 @@
+/*
+ * nj_buf.h - a growable byte buffer for building strings (JSON, messages).  After an
+ * allocation failure the buffer is marked failed and further appends are no-ops, so
+ * callers check once at the end (nj_buf_failed).
+ */
+#ifndef NJ_BUF_H
+#define NJ_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct nj_buf {
+    char *data; /* NUL-terminated while not failed */
+    size_t len;
+    size_t cap;
+    int failed;
+};
+
+void nj_buf_init(struct nj_buf *b);
+void nj_buf_free(struct nj_buf *b);
+void nj_buf_reset(struct nj_buf *b);
+void nj_buf_add(struct nj_buf *b, const char *s, size_t len);
+void nj_buf_adds(struct nj_buf *b, const char *s);
+void nj_buf_addc(struct nj_buf *b, char c);
+void nj_buf_printf(struct nj_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void nj_buf_vprintf(struct nj_buf *b, const char *fmt, va_list ap);
+/* Appends S as a JSON string literal (with quotes); NULL gives `null`. */
+void nj_buf_json_str(struct nj_buf *b, const char *s);
+/* Takes ownership of the data (caller frees); the buffer is reset. */
+char *nj_buf_take(struct nj_buf *b);
+int nj_buf_failed(const struct nj_buf *b);
+
+#endif

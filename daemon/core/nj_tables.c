@@ -1,0 +1,1510 @@
+/*
+ * nj_tables.c - reads tables 二, 三 and 四 out of the document model.
+ *
+ * Reports reach us in many shapes: tab-separated rows with empty cells where merged
+ * cells were, Markdown pipe tables whose rows lost their labels, columns aligned with
+ * spaces in text copied from a PDF, and crawler text where a whole table is one line and
+ * the cells of a row run together ("801000081" for 80/1/0/0/0/0/81).  One mechanism reads
+ * them all:
+ *
+ *  1. The table's region (from its heading or note to the next table) becomes a stream of
+ *     label fragments (text cells, lines, pieces of a long line split before numbering
+ *     marks such as 一、 （三） 2.) and value groups (the number cells of a row, or a run
+ *     of digits in a line).
+ *  2. The value groups are aligned with the official rows in order (a monotone alignment
+ *     by dynamic programming), scored by how well the label fragments just before each
+ *     group match the row's official label.  Rows whose label stands apart from their
+ *     numbers (a line break in a PDF conversion) are still placed; missing and extra rows
+ *     show as gaps.
+ *  3. Columns come from the header labels.  A row whose value count differs from the
+ *     header is ragged (T3.CELLS) and is not guessed around.  A run of digits is split
+ *     into cells only when exactly one split exists; otherwise every split is kept and
+ *     arithmetic is reported only when it fails under all of them.
+ */
+#include "nj_model.h"
+#include "nj_utf8.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- official labels ------------------------------------------------------------ */
+
+struct rowkey {
+    int idx;          /* row index in the table model */
+    const char *full; /* official label, as printed (for messages) */
+    const char *core; /* the label's core words (no numbering, no punctuation) */
+    const char *shrt; /* a distinctive short form */
+    int num;          /* sub-item number (1..8) or 0 */
+};
+
+static const struct rowkey t3keys[] = {
+    {0, "一、本年新收政府信息公开申请数量", "本年新收政府信息公开申请数量", "本年新收", 0},
+    {1, "二、上年结转政府信息公开申请数量", "上年结转政府信息公开申请数量", "上年结转", 0},
+    {2, "（一）予以公开", "予以公开", "予以公开", 0},
+    {3, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+     "部分公开区分处理的只计这一情形不计其他情形", "部分公开", 0},
+    {4, "（三）不予公开 1.属于国家秘密", "属于国家秘密", "国家秘密", 1},
+    {5, "（三）不予公开 2.其他法律行政法规禁止公开", "其他法律行政法规禁止公开", "禁止公开", 2},
+    {6, "（三）不予公开 3.危及“三安全一稳定”", "危及三安全一稳定", "三安全一稳定", 3},
+    {7, "（三）不予公开 4.保护第三方合法权益", "保护第三方合法权益", "第三方合法权益", 4},
+    {8, "（三）不予公开 5.属于三类内部事务信息", "属于三类内部事务信息", "内部事务", 5},
+    {9, "（三）不予公开 6.属于四类过程性信息", "属于四类过程性信息", "过程性信息", 6},
+    {10, "（三）不予公开 7.属于行政执法案卷", "属于行政执法案卷", "行政执法案卷", 7},
+    {11, "（三）不予公开 8.属于行政查询事项", "属于行政查询事项", "行政查询事项", 8},
+    {12, "（四）无法提供 1.本机关不掌握相关政府信息", "本机关不掌握相关政府信息", "不掌握", 1},
+    {13, "（四）无法提供 2.没有现成信息需要另行制作", "没有现成信息需要另行制作", "另行制作", 2},
+    {14, "（四）无法提供 3.补正后申请内容仍不明确", "补正后申请内容仍不明确", "仍不明确", 3},
+    {15, "（五）不予处理 1.信访举报投诉类申请", "信访举报投诉类申请", "信访举报投诉", 1},
+    {16, "（五）不予处理 2.重复申请", "重复申请", "重复申请", 2},
+    {17, "（五）不予处理 3.要求提供公开出版物", "要求提供公开出版物", "公开出版物", 3},
+    {18, "（五）不予处理 4.无正当理由大量反复申请", "无正当理由大量反复申请", "大量反复申请", 4},
+    {19, "（五）不予处理 5.要求行政机关确认或重新出具已获取信息",
+     "要求行政机关确认或重新出具已获取信息", "重新出具", 5},
+    {20, "（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+     "申请人无正当理由逾期不补正行政机关不再处理其政府信息公开申请", "逾期不补正", 1},
+    {21, "（六）其他处理 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+     "申请人逾期未按收费通知要求缴纳费用行政机关不再处理其政府信息公开申请", "收费通知", 2},
+    {22, "（六）其他处理 3.其他", "其他", "其他", 3},
+    {23, "（七）总计", "总计", "总计", 0},
+    {24, "四、结转下年度继续办理", "结转下年度继续办理", "结转下年度", 0},
+    {NJ_T3_R6S, "（六）其他处理", "其他处理", "其他处理", 0},
+};
+
+const char *nj_t3_row_label(int idx);
+const char *nj_t3_row_key(int idx);
+const char *nj_t3_col_label(int c);
+
+const char *
+nj_t3_row_label(int idx)
+{
+    for (size_t i = 0; i < sizeof(t3keys) / sizeof(t3keys[0]); i++)
+        if (t3keys[i].idx == idx)
+            return t3keys[i].full;
+    return "";
+}
+
+const char *
+nj_t3_row_key(int idx)
+{
+    static const char *const keys[NJ_T3_ROWS] = {
+        "r01", "r02", "r03", "r04", "r05", "r06", "r07", "r08", "r09", "r10", "r11", "r12", "r13",
+        "r14", "r15", "r16", "r17", "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25",
+        "r21_23"};
+    return idx >= 0 && idx < NJ_T3_ROWS ? keys[idx] : "";
+}
+
+static const char *const t3cols[NJ_T3_COLS] = {"自然人", "商业企业", "科研机构", "社会公益组织",
+                                                "法律服务机构", "其他", "总计"};
+
+const char *
+nj_t3_col_label(int c)
+{
+    return c >= 0 && c < NJ_T3_COLS ? t3cols[c] : "";
+}
+
+static const struct rowkey t2keys[] = {
+    {NJ_T2_REG, "规章", "规章", "规章", 0},
+    {NJ_T2_NORM, "行政规范性文件", "行政规范性文件", "规范性文件", 0},
+    {NJ_T2_LICENCE, "行政许可", "行政许可", "行政许可", 0},
+    {NJ_T2_OTHERMGMT, "其他对外管理服务事项", "其他对外管理服务事项", "对外管理服务", 0},
+    {NJ_T2_PUNISH, "行政处罚", "行政处罚", "行政处罚", 0},
+    {NJ_T2_FORCE, "行政强制", "行政强制", "行政强制", 0},
+    {NJ_T2_FEES, "行政事业性收费", "行政事业性收费", "事业性收费", 0},
+    {NJ_T2_PROCURE, "政府集中采购", "政府集中采购", "集中采购", 0},
+};
+
+/* ---- small string helpers --------------------------------------------------------- */
+
+#define MAXCP 512
+
+/* Decodes the key form of S into code points, dropping punctuation and (if STRIP_NUM)
+ * a leading numbering mark; returns the count. */
+static int
+core_cps(const char *s, size_t len, uint32_t *out, int max, int strip_num, int *num)
+{
+    char k[2048];
+    size_t kl = nj_keyform(s, len, k, sizeof(k));
+    const char *p = k, *end = k + kl;
+    if (num)
+        *num = 0;
+    if (strip_num) {
+        /* (一) 一、 1. 1、 (1) */
+        const char *q = p;
+        if (q < end && *q == '(') {
+            const char *r = q + 1;
+            while (r < end && *r != ')' && r - q < 16)
+                r++;
+            if (r < end && *r == ')')
+                q = r + 1;
+        } else if (q < end && *q >= '0' && *q <= '9') {
+            int n = 0;
+            const char *r = q;
+            while (r < end && *r >= '0' && *r <= '9')
+                n = n * 10 + (*r++ - '0');
+            if (r < end && (*r == '.' || (end - r >= 3 && memcmp(r, "、", 3) == 0))) {
+                q = r + (*r == '.' ? 1 : 3);
+                if (num)
+                    *num = n;
+            }
+        } else {
+            const char *r = q;
+            int cjk = 0;
+            while (end - r >= 3) {
+                const char *t = r;
+                uint32_t c = nj_u8_next(&t, end);
+                if (strchr("", 0) && 0)
+                    break;
+                if (c == 0x4E00 || c == 0x4E8C || c == 0x4E09 || c == 0x56DB || c == 0x4E94 ||
+                    c == 0x516D || c == 0x4E03 || c == 0x516B || c == 0x4E5D || c == 0x5341) {
+                    r = t;
+                    cjk++;
+                } else {
+                    break;
+                }
+            }
+            if (cjk && end - r >= 3 && memcmp(r, "、", 3) == 0)
+                q = r + 3;
+        }
+        p = q;
+    }
+    int n = 0;
+    while (p < end && n < max) {
+        uint32_t c = nj_u8_next(&p, end);
+        if (c < 0x80 && !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+                          (c >= 'a' && c <= 'z')))
+            continue;
+        if ((c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFF0F) || c == 0xFF1A ||
+            c == 0xFF1B || c == 0x2026 || c == 0xB7 || c == 0x3003)
+            continue;
+        out[n++] = c;
+    }
+    return n;
+}
+
+static int
+lcs(const uint32_t *a, int na, const uint32_t *b, int nb)
+{
+    int prev[MAXCP + 1], cur[MAXCP + 1];
+    if (na > MAXCP)
+        na = MAXCP;
+    if (nb > MAXCP)
+        nb = MAXCP;
+    memset(prev, 0, sizeof(int) * (size_t)(nb + 1));
+    for (int i = 1; i <= na; i++) {
+        cur[0] = 0;
+        for (int j = 1; j <= nb; j++) {
+            if (a[i - 1] == b[j - 1])
+                cur[j] = prev[j - 1] + 1;
+            else
+                cur[j] = cur[j - 1] > prev[j] ? cur[j - 1] : prev[j];
+        }
+        memcpy(prev, cur, sizeof(int) * (size_t)(nb + 1));
+    }
+    return prev[nb];
+}
+
+static int
+cps_contain(const uint32_t *hay, int nh, const uint32_t *needle, int nn)
+{
+    if (nn == 0 || nn > nh)
+        return 0;
+    for (int i = 0; i + nn <= nh; i++)
+        if (memcmp(hay + i, needle, sizeof(uint32_t) * (size_t)nn) == 0)
+            return 1;
+    return 0;
+}
+
+/* How well fragment F matches a row key (0..1).  EXACT is set for an exact match of the
+ * full or short core; LENRATIO receives len(fragment)/len(full core). */
+static double
+label_sim(const char *f, size_t flen, const struct rowkey *k, int *exact, double *lenratio)
+{
+    uint32_t a[MAXCP], b[MAXCP], s[64];
+    int num = 0;
+    int na = core_cps(f, flen, a, MAXCP, 1, &num);
+    int nb = core_cps(k->core, strlen(k->core), b, MAXCP, 0, NULL);
+    int ns = core_cps(k->shrt, strlen(k->shrt), s, 64, 0, NULL);
+    *exact = 0;
+    *lenratio = nb ? (double)na / nb : 0;
+    if (na == 0)
+        return 0;
+    double sc;
+    if (na == nb && memcmp(a, b, sizeof(uint32_t) * (size_t)na) == 0) {
+        *exact = 1;
+        sc = 1.0;
+    } else if (na == ns && memcmp(a, s, sizeof(uint32_t) * (size_t)na) == 0) {
+        *exact = 1;
+        sc = 0.95;
+    } else {
+        int l = lcs(a, na, b, nb);
+        sc = 2.0 * l / (na + nb);
+        if (cps_contain(a, na, s, ns)) {
+            /* The short form inside a longer fragment: good evidence unless the fragment
+             * is much longer than the label (a header line, a sentence). */
+            double c = na <= nb + 6 ? 0.85 : 0.6;
+            if (c > sc)
+                sc = c;
+        }
+    }
+    if (k->num && num) {
+        if (num == k->num)
+            sc += 0.1;
+        else
+            sc -= 0.2;
+    }
+    return sc;
+}
+
+/* ---- the stream of fragments and value groups -------------------------------------- */
+
+enum item_kind { IT_FRAG, IT_VALS };
+
+struct item {
+    enum item_kind kind;
+    const char *s; /* fragment text, or the digit run for text value groups */
+    size_t len;
+    unsigned loc;
+    long row_id;   /* same id for items of one table row or one text line */
+    /* value groups */
+    int from_text;     /* digits from running text */
+    const char **cells; /* cell texts (row groups), arena */
+    unsigned *cols;     /* their grid columns */
+    int n_cells;
+    int col;            /* grid column of a fragment taken from a cell, or -1 */
+    unsigned table;     /* table number of a row item, 0 for text */
+    int n_groups;      /* digit groups (text groups) */
+};
+
+struct stream {
+    struct item *v;
+    size_t n, cap;
+    int oom;
+};
+
+static struct item *
+push(struct stream *st)
+{
+    if (st->n == st->cap) {
+        size_t cap = st->cap ? st->cap * 2 : 128;
+        struct item *v = realloc(st->v, cap * sizeof(*v));
+        if (v == NULL) {
+            st->oom = 1;
+            return NULL;
+        }
+        st->v = v;
+        st->cap = cap;
+    }
+    struct item *it = &st->v[st->n++];
+    memset(it, 0, sizeof(*it));
+    return it;
+}
+
+static int
+is_cjk_numeral(uint32_t c)
+{
+    return c == 0x4E00 || c == 0x4E8C || c == 0x4E09 || c == 0x56DB || c == 0x4E94 ||
+           c == 0x516D || c == 0x4E03 || c == 0x516B || c == 0x4E5D || c == 0x5341;
+}
+
+/* Length of a numbering mark starting at P (（三） (三) 三、 1. 1、), or 0. */
+static size_t
+mark_at(const char *p, const char *end)
+{
+    const char *q = p;
+    uint32_t c = nj_u8_next(&q, end);
+    if (c == 0xFF08 || c == '(') {
+        const char *r = q;
+        int n = 0;
+        while (r < end) {
+            const char *t = r;
+            uint32_t d = nj_u8_next(&t, end);
+            if (!is_cjk_numeral(d))
+                break;
+            r = t;
+            n++;
+        }
+        if (n == 0 || r >= end)
+            return 0;
+        const char *t = r;
+        uint32_t d = nj_u8_next(&t, end);
+        return (d == 0xFF09 || d == ')') ? (size_t)(t - p) : 0;
+    }
+    if (is_cjk_numeral(c)) {
+        const char *r = q;
+        while (r < end) {
+            const char *t = r;
+            uint32_t d = nj_u8_next(&t, end);
+            if (!is_cjk_numeral(d))
+                break;
+            r = t;
+        }
+        if (r < end) {
+            const char *t = r;
+            uint32_t d = nj_u8_next(&t, end);
+            if (d == 0x3001)
+                return (size_t)(t - p);
+        }
+    }
+    return 0;
+}
+
+static int
+is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int
+is_sp(const char *p, const char *end, size_t *len)
+{
+    if (*p == ' ' || *p == '\t') {
+        *len = 1;
+        return 1;
+    }
+    if (end - p >= 3 && (unsigned char)p[0] == 0xE3 && (unsigned char)p[1] == 0x80 &&
+        (unsigned char)p[2] == 0x80) {
+        *len = 3;
+        return 1;
+    }
+    if (end - p >= 2 && (unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0) {
+        *len = 2;
+        return 1;
+    }
+    return 0;
+}
+
+/* A line that is only a page number ("-3-", "— 5 —", "第 3 页"). */
+static int
+is_page_number(const char *s, size_t len)
+{
+    char k[256];
+    size_t kl = nj_keyform(s, len, k, sizeof(k));
+    int digits = 0;
+    for (size_t i = 0; i < kl; i++) {
+        if (is_digit(k[i]))
+            digits++;
+        else if (k[i] != '-' && memcmp(k + i, "第", 3) != 0 && memcmp(k + i, "页", 3) != 0)
+            return 0;
+        else if (k[i] != '-')
+            i += 2;
+    }
+    return digits > 0 && digits <= 4;
+}
+
+static void
+add_frag(struct stream *st, const char *s, size_t len, unsigned loc, long row_id)
+{
+    while (len && (*s == ' ' || *s == '\t')) {
+        s++;
+        len--;
+    }
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    if (len == 0)
+        return;
+    struct item *it = push(st);
+    if (it == NULL)
+        return;
+    it->kind = IT_FRAG;
+    it->s = s;
+    it->len = len;
+    it->loc = loc;
+    it->row_id = row_id;
+    it->col = -1;
+}
+
+/* Splits running text into fragments (before numbering marks) and digit runs. */
+static void
+tokenize_text(struct stream *st, const char *s, size_t len, unsigned loc, long row_id)
+{
+    const char *p = s, *end = s + len, *frag = s;
+    if (is_page_number(s, len)) {
+        add_frag(st, s, len, loc, row_id);
+        return;
+    }
+    {
+        char k[16];
+        size_t kl = nj_keyform(s, len < 12 ? len : 12, k, sizeof(k));
+        if ((kl >= 3 && memcmp(k, "注", 3) == 0) || (kl >= 6 && memcmp(k, "说明", 6) == 0) ||
+            (kl >= 6 && memcmp(k, "备注", 6) == 0)) {
+            add_frag(st, s, len, loc, row_id);
+            return;
+        }
+    }
+    while (p < end) {
+        size_t m = mark_at(p, end);
+        if (m) {
+            add_frag(st, frag, (size_t)(p - frag), loc, row_id);
+            frag = p;
+            p += m;
+            continue;
+        }
+        if (is_digit(*p)) {
+            /* A run of digit groups separated by spaces. */
+            const char *q = p, *last = p;
+            int groups = 0;
+            const char *numbering = NULL;
+            for (;;) {
+                const char *g = q;
+                while (q < end && (is_digit(*q) || (*q == '.' && q + 1 < end && is_digit(q[1]) &&
+                                                    q > g) ||
+                                   (*q == ',' && q + 1 < end && is_digit(q[1]) && q > g)))
+                    q++;
+                if (q == g)
+                    break;
+                /* A digit directly followed by '.' or '、' and a non-digit numbers the next
+                 * label (…00000002.其他…): it is not part of the values. */
+                if (q < end && (*q == '.' || (end - q >= 3 && memcmp(q, "、", 3) == 0 &&
+                                              q - g <= 2)) &&
+                    !(q + 1 < end && is_digit(q[1]))) {
+                    const char *nd = q - 1;
+                    if (nd > g && is_digit(nd[-1]) && q - g >= 2 && *q == '.') {
+                        numbering = nd;
+                        q = nd;
+                    } else {
+                        numbering = g;
+                        q = g;
+                    }
+                    if (q > g) {
+                        groups++;
+                        last = q;
+                    }
+                    break;
+                }
+                groups++;
+                last = q;
+                size_t sl;
+                const char *r = q;
+                while (r < end && is_sp(r, end, &sl))
+                    r += sl;
+                if (r < end && is_digit(*r)) {
+                    q = r;
+                    continue;
+                }
+                break;
+            }
+            if (groups > 0) {
+                /* A number glued to a CJK unit or a year ("2024年", "3件") inside a label
+                 * or sentence is text, not a value group. */
+                const char *after = last;
+                uint32_t c = 0;
+                if (after < end) {
+                    const char *t = after;
+                    c = nj_u8_next(&t, end);
+                }
+                int unit = c == 0x5E74 || c == 0x6708 || c == 0x65E5 || c == 0x4EF6 ||
+                           c == 0x6761 || c == 0x9879 || c == 0x4E2A || c == 0x5143 ||
+                           c == 0x4E07 || c == 0x5BB6 || c == 0x6B21 || c == '%' ||
+                           c == 0xFF05 || c == 0x5E74;
+                if (!unit) {
+                    add_frag(st, frag, (size_t)(p - frag), loc, row_id);
+                    struct item *it = push(st);
+                    if (it == NULL)
+                        return;
+                    it->kind = IT_VALS;
+                    it->from_text = 1;
+                    it->s = p;
+                    it->len = (size_t)(last - p);
+                    it->n_groups = groups;
+                    it->loc = loc;
+                    it->row_id = row_id;
+                    frag = last;
+                    p = numbering ? numbering : last;
+                    if (numbering) {
+                        frag = numbering;
+                        p = numbering;
+                        /* skip the numbering digits so they stay with the label */
+                        while (p < end && is_digit(*p))
+                            p++;
+                    }
+                    continue;
+                }
+                p = last > p ? last : p + 1;
+                continue;
+            }
+            if (numbering) {
+                while (p < end && is_digit(*p))
+                    p++;
+                continue;
+            }
+        }
+        nj_u8_next(&p, end);
+    }
+    add_frag(st, frag, (size_t)(end - frag), loc, row_id);
+}
+
+static int
+cell_is_text(const char *s)
+{
+    return !nj_blank(s) && !nj_num_like(s);
+}
+
+/* Adds the items of one table row: its text cells as fragments and the run of value
+ * cells after the last text cell as one value group. */
+static void
+add_row_items(struct stream *st, const struct nj_block *b, long row_id, struct nj_arena *a)
+{
+    int last_text = -1;
+    for (size_t i = 0; i < b->n_cells; i++) {
+        if (b->cells[i].flags & NJ_CELL_SPANNED)
+            continue;
+        if (cell_is_text(b->cells[i].text))
+            last_text = (int)i;
+    }
+    for (int i = 0; i <= last_text; i++) {
+        if (b->cells[i].flags & NJ_CELL_SPANNED)
+            continue;
+        const char *t = b->cells[i].text;
+        if (cell_is_text(t)) {
+            size_t before = st->n;
+            tokenize_text(st, t, strlen(t), b->loc, row_id);
+            for (size_t k = before; k < st->n; k++) {
+                st->v[k].col = (int)b->cells[i].col;
+                st->v[k].table = b->table;
+            }
+        }
+    }
+    int first = last_text + 1, lastv = (int)b->n_cells - 1;
+    /* Leading empty cells (merged label columns) and trailing empty cells are dropped;
+     * empty cells between values are blanks. */
+    while (first <= lastv && ((b->cells[first].flags & NJ_CELL_SPANNED) ||
+                              nj_blank(b->cells[first].text)))
+        first++;
+    int trailing = 0;
+    while (lastv >= first && (nj_blank(b->cells[lastv].text) ||
+                              (b->cells[lastv].flags & NJ_CELL_SPANNED))) {
+        if (!(b->cells[lastv].flags & NJ_CELL_SPANNED))
+            trailing++;
+        lastv--;
+    }
+    if (first > lastv)
+        return;
+    int n = 0;
+    for (int i = first; i <= lastv; i++)
+        if (!(b->cells[i].flags & NJ_CELL_SPANNED))
+            n++;
+    struct item *it = push(st);
+    if (it == NULL)
+        return;
+    it->kind = IT_VALS;
+    it->loc = b->loc;
+    it->row_id = row_id;
+    it->table = b->table;
+    it->col = -1;
+    it->cells = nj_arena_alloc(a, sizeof(char *) * (size_t)(n + trailing + 1));
+    it->cols = nj_arena_alloc(a, sizeof(unsigned) * (size_t)(n + trailing + 1));
+    if (it->cells == NULL || it->cols == NULL) {
+        st->oom = 1;
+        return;
+    }
+    for (int i = first; i < (int)b->n_cells; i++) {
+        if (b->cells[i].flags & NJ_CELL_SPANNED)
+            continue;
+        if (i <= lastv) {
+            it->cols[it->n_cells] = b->cells[i].col;
+            it->cells[it->n_cells++] = b->cells[i].text;
+        } else {
+            /* Keep the trailing blanks aside: a blank 总计 at the end of a row is a real
+             * cell, a tab at the end of every line is not. */
+            it->cols[it->n_cells + it->n_groups] = b->cells[i].col;
+            it->cells[it->n_cells + it->n_groups++] = "";
+        }
+    }
+}
+
+/* Byte offsets of each block in the joined text. */
+struct layout {
+    size_t *start;
+    size_t n;
+};
+
+static void
+build_stream(const struct nj_report *rep, const struct layout *lay, size_t a, size_t b,
+             struct stream *st)
+{
+    size_t nb = nj_doc_n_blocks(rep->doc);
+    for (size_t i = 0; i < nb; i++) {
+        size_t bs = lay->start[i];
+        const struct nj_block *blk = nj_doc_block(rep->doc, i);
+        size_t blen = blk->kind == NJ_BLOCK_TEXT ? strlen(blk->text) : 0;
+        if (blk->kind == NJ_BLOCK_ROW) {
+            if (bs >= a && bs < b)
+                add_row_items(st, blk, (long)i, rep->arena);
+            continue;
+        }
+        size_t be = bs + blen;
+        if (be <= a || bs >= b)
+            continue;
+        size_t from = a > bs ? a - bs : 0;
+        size_t to = b < be ? b - bs : blen;
+        tokenize_text(st, blk->text + from, to - from, blk->loc, (long)i);
+    }
+}
+
+/* ---- alignment ----------------------------------------------------------------- */
+
+struct align {
+    int *assign;   /* per key: item index of its value group, or -1 */
+    int *frag;     /* per key: item index of the best label fragment, or -1 */
+    double score;
+};
+
+/* Scores value group V (item index) against key K given the expected width. */
+static double
+group_score(const struct stream *st, size_t v, size_t prev_v, const struct rowkey *k,
+            int width, int *best_frag)
+{
+    double best = 0;
+    double decay = 1.0;
+    *best_frag = -1;
+    int steps = 0;
+    for (size_t j = v; j-- > prev_v + 1 && steps < 12;) {
+        const struct item *it = &st->v[j];
+        if (it->kind != IT_FRAG)
+            continue;
+        int exact;
+        double lr;
+        double s = label_sim(it->s, it->len, k, &exact, &lr) * decay;
+        if (s > best) {
+            best = s;
+            *best_frag = (int)j;
+        }
+        decay *= 0.85;
+        steps++;
+    }
+    const struct item *g = &st->v[v];
+    int fits;
+    if (g->from_text)
+        fits = g->n_groups <= width;
+    else
+        fits = g->n_cells == width || (g->n_cells < width && g->n_cells + g->n_groups >= width);
+    return best + (fits ? 0.15 : -0.15);
+}
+
+static int
+align_rows(const struct stream *st, const struct rowkey *keys, int nk, const int *widths,
+           struct align *out)
+{
+    /* Value groups in order. */
+    size_t nv = 0;
+    for (size_t i = 0; i < st->n; i++)
+        nv += st->v[i].kind == IT_VALS;
+    int *vi = malloc(sizeof(int) * (nv + 1));
+    double *S = malloc(sizeof(double) * (nv + 1) * (size_t)(nk + 1));
+    int *F = malloc(sizeof(int) * (nv + 1) * (size_t)(nk + 1));
+    double *D = malloc(sizeof(double) * (nv + 1) * (size_t)(nk + 1));
+    char *B = malloc((nv + 1) * (size_t)(nk + 1));
+    if (!vi || !S || !F || !D || !B) {
+        free(vi);
+        free(S);
+        free(F);
+        free(D);
+        free(B);
+        return NJ_ENOMEM;
+    }
+    size_t c = 0;
+    for (size_t i = 0; i < st->n; i++)
+        if (st->v[i].kind == IT_VALS)
+            vi[c++] = (int)i;
+    const double skip_key = -0.3, skip_val = -0.25;
+    for (size_t i = 0; i < nv; i++) {
+        size_t prev = i ? (size_t)vi[i - 1] : (size_t)-1;
+        for (int k = 0; k < nk; k++) {
+            int bf;
+            S[i * (size_t)nk + (size_t)k] =
+                group_score(st, (size_t)vi[i], prev, &keys[k], widths[k], &bf);
+            F[i * (size_t)nk + (size_t)k] = bf;
+        }
+    }
+    size_t W = (size_t)nk + 1;
+    D[0] = 0;
+    for (size_t i = 0; i <= nv; i++) {
+        for (size_t k = 0; k <= (size_t)nk; k++) {
+            if (i == 0 && k == 0)
+                continue;
+            double best = -1e18;
+            char how = 0;
+            if (i > 0 && k > 0) {
+                double s = D[(i - 1) * W + k - 1] + S[(i - 1) * (size_t)nk + k - 1];
+                if (s > best) {
+                    best = s;
+                    how = 'm';
+                }
+            }
+            if (k > 0) {
+                double s = D[i * W + k - 1] + skip_key;
+                if (s > best) {
+                    best = s;
+                    how = 'k';
+                }
+            }
+            if (i > 0) {
+                double s = D[(i - 1) * W + k] + skip_val;
+                if (s > best) {
+                    best = s;
+                    how = 'v';
+                }
+            }
+            D[i * W + k] = best;
+            B[i * W + k] = how;
+        }
+    }
+    for (int k = 0; k < nk; k++) {
+        out->assign[k] = -1;
+        out->frag[k] = -1;
+    }
+    out->score = D[nv * W + (size_t)nk];
+    size_t i = nv, k = (size_t)nk;
+    while (i > 0 || k > 0) {
+        char how = B[i * W + k];
+        if (how == 'm') {
+            out->assign[k - 1] = vi[i - 1];
+            out->frag[k - 1] = F[(i - 1) * (size_t)nk + k - 1];
+            i--;
+            k--;
+        } else if (how == 'k') {
+            k--;
+        } else {
+            i--;
+        }
+    }
+    free(vi);
+    free(S);
+    free(F);
+    free(D);
+    free(B);
+    return 0;
+}
+
+/* ---- reading values ------------------------------------------------------------- */
+
+static void
+read_val(const char *raw, unsigned loc, int money, struct nj_val *v)
+{
+    struct nj_num n;
+    nj_num_parse(raw, &n);
+    memset(v, 0, sizeof(*v));
+    v->raw = raw;
+    v->loc = loc;
+    switch (n.kind) {
+    case NJ_NUM_EMPTY:
+        v->state = NJ_V_BLANK;
+        break;
+    case NJ_NUM_PLACEHOLDER:
+        v->state = NJ_V_BLANK;
+        v->placeholder = 1;
+        break;
+    case NJ_NUM_INT:
+    case NJ_NUM_DECIMAL:
+        v->negative = n.negative;
+        v->fractional = n.kind == NJ_NUM_DECIMAL;
+        v->unit_yuan = strcmp(n.unit, "元") == 0;
+        v->v = n.ival;
+        v->d = n.dval;
+        if (n.negative || (!money && n.kind == NJ_NUM_DECIMAL))
+            v->state = NJ_V_BAD;
+        else
+            v->state = NJ_V_OK;
+        break;
+    default:
+        v->state = NJ_V_BAD;
+        break;
+    }
+}
+
+static void
+rec_split(const char *d, size_t len, size_t pos, int width, int depth, int64_t *cur,
+          struct nj_cands *out, struct nj_arena *a, int *count)
+{
+    if (*count > NJ_MAX_CAND)
+        return;
+    if (depth == width) {
+        if (pos == len) {
+            if (*count < NJ_MAX_CAND && out->vals)
+                memcpy(out->vals + (size_t)*count * (size_t)width, cur,
+                       sizeof(int64_t) * (size_t)width);
+            (*count)++;
+        }
+        return;
+    }
+    size_t remaining_cells = (size_t)(width - depth);
+    if (len - pos < remaining_cells)
+        return;
+    if (d[pos] == ' ') {
+        rec_split(d, len, pos + 1, width, depth, cur, out, a, count);
+        return;
+    }
+    /* A token is a maximal-or-shorter prefix of the current group with no leading zero. */
+    size_t maxl = 0;
+    while (pos + maxl < len && d[pos + maxl] != ' ')
+        maxl++;
+    for (size_t l = 1; l <= maxl && l <= 12; l++) {
+        if (l > 1 && d[pos] == '0')
+            break;
+        int64_t v = 0;
+        for (size_t i = 0; i < l; i++)
+            v = v * 10 + (d[pos + i] - '0');
+        cur[depth] = v;
+        rec_split(d, len, pos + l, width, depth + 1, cur, out, a, count);
+    }
+}
+
+int
+nj_split_digits(const char *digits, int width, struct nj_arena *a, struct nj_cands *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->width = width;
+    out->digits = digits;
+    /* Normalise: keep digits, collapse other separators to one space. */
+    size_t len = strlen(digits);
+    char *d = nj_arena_alloc(a, len + 1);
+    out->vals = nj_arena_alloc(a, sizeof(int64_t) * (size_t)width * NJ_MAX_CAND);
+    if (d == NULL || out->vals == NULL)
+        return NJ_ENOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (is_digit(digits[i]))
+            d[n++] = digits[i];
+        else if (n && d[n - 1] != ' ')
+            d[n++] = ' ';
+    }
+    while (n && d[n - 1] == ' ')
+        n--;
+    d[n] = '\0';
+    int64_t cur[64];
+    if (width > 64)
+        return NJ_EINVAL;
+    int count = 0;
+    rec_split(d, n, 0, width, 0, cur, out, a, &count);
+    out->n = count > NJ_MAX_CAND ? NJ_MAX_CAND : count;
+    out->too_many = count > NJ_MAX_CAND;
+    return 0;
+}
+
+/* Fills VALS[0..width) from a value group; returns the number of values it carried, sets
+ * *AMBIG and fills CANDS when the digits admit several splits. */
+/* Where the header's last column stands in a grid table, so that trailing empty cells
+ * can be told apart from a blank 总计. */
+struct grid {
+    unsigned table;
+    int last_col; /* -1 when unknown */
+};
+
+static int
+read_group(const struct item *g, int width, const int *money, struct nj_val *vals,
+           struct nj_cands *cands, int *ambig, struct nj_arena *a, const struct grid *grid)
+{
+    *ambig = 0;
+    memset(cands, 0, sizeof(*cands));
+    if (!g->from_text) {
+        int n = g->n_cells;
+        if (grid && grid->last_col >= 0 && g->table == grid->table) {
+            /* Count trailing blanks only up to the header's last column. */
+            int k = 0;
+            while (k < g->n_groups && (int)g->cols[g->n_cells + k] <= grid->last_col)
+                k++;
+            n += k;
+            if (n > width && g->n_cells <= width)
+                n = g->n_cells;
+        } else if (n < width && n + g->n_groups >= width) {
+            n = width; /* trailing blank cells complete the row */
+        }
+        if (n != width)
+            return g->n_cells;
+        for (int i = 0; i < width; i++)
+            read_val(g->cells[i], g->loc, money ? money[i] : 0, &vals[i]);
+        return n;
+    }
+    char *digits = nj_arena_strndup(a, g->s, g->len);
+    if (digits == NULL)
+        return 0;
+    if (g->n_groups == width) {
+        /* One value per group. */
+        const char *p = digits;
+        for (int i = 0; i < width; i++) {
+            while (*p == ' ' || *p == '\t' || (unsigned char)*p >= 0x80)
+                p++;
+            const char *q = p;
+            while (*q && *q != ' ' && *q != '\t' && (unsigned char)*q < 0x80)
+                q++;
+            char *cell = nj_arena_strndup(a, p, (size_t)(q - p));
+            read_val(cell ? cell : "", g->loc, money ? money[i] : 0, &vals[i]);
+            p = q;
+        }
+        return width;
+    }
+    if (g->n_groups > width || strchr(digits, '.') != NULL || strchr(digits, ',') != NULL)
+        return g->n_groups;
+    if (nj_split_digits(digits, width, a, cands))
+        return 0;
+    if (cands->n == 1 && !cands->too_many) {
+        for (int i = 0; i < width; i++) {
+            memset(&vals[i], 0, sizeof(vals[i]));
+            vals[i].state = NJ_V_OK;
+            vals[i].v = cands->vals[i];
+            vals[i].d = (double)cands->vals[i];
+            vals[i].loc = g->loc;
+            char tmp[24];
+            int l = 0;
+            int64_t x = cands->vals[i];
+            char rev[24];
+            do {
+                rev[l++] = (char)('0' + x % 10);
+                x /= 10;
+            } while (x && l < 20);
+            for (int j = 0; j < l; j++)
+                tmp[j] = rev[l - 1 - j];
+            vals[i].raw = nj_arena_strndup(a, tmp, (size_t)l);
+        }
+        cands->n = 0;
+        return width;
+    }
+    if (cands->n == 0 && !cands->too_many)
+        return g->n_groups; /* cannot be split into WIDTH cells at all */
+    *ambig = 1;
+    return width;
+}
+
+/* ---- regions --------------------------------------------------------------------- */
+
+static size_t
+find_from(const char *all, size_t from, const char *needle)
+{
+    const char *p = strstr(all + from, needle);
+    return p ? (size_t)(p - all) : (size_t)-1;
+}
+
+static size_t
+min_pos(size_t a, size_t b)
+{
+    return a < b ? a : b;
+}
+
+static unsigned
+loc_at(const struct nj_report *rep, const struct layout *lay, size_t off)
+{
+    size_t nb = nj_doc_n_blocks(rep->doc);
+    unsigned loc = 0;
+    for (size_t i = 0; i < nb; i++) {
+        if (lay->start[i] > off)
+            break;
+        loc = nj_doc_block(rep->doc, i)->loc;
+    }
+    return loc;
+}
+
+/* Finds a near-miss of WORD (same length, one code point different) in TEXT; returns the
+ * variant as written (arena) or NULL. */
+static const char *
+near_miss(const char *text, size_t len, const char *word, struct nj_arena *a)
+{
+    uint32_t w[64];
+    const char *p = word, *we = word + strlen(word);
+    int nw = 0;
+    while (p < we && nw < 64)
+        w[nw++] = nj_u8_next(&p, we);
+    if (nw < 4)
+        return NULL;
+    const char *end = text + len;
+    for (const char *s = text; s < end;) {
+        const char *q = s;
+        int diff = 0, i;
+        uint32_t c0 = 0;
+        for (i = 0; i < nw && q < end; i++) {
+            uint32_t c = nj_u8_next(&q, end);
+            if (i == 0)
+                c0 = c;
+            if (c != w[i] && ++diff > 1)
+                break;
+        }
+        if (i == nw && diff == 1 && (c0 == w[0] || nw >= 5))
+            return nj_arena_strndup(a, s, (size_t)(q - s));
+        nj_u8_next(&s, end);
+    }
+    return NULL;
+}
+
+/* ---- table 三 -------------------------------------------------------------------- */
+
+static void
+read_t3_header(struct nj_report *rep, const struct stream *st, size_t upto, struct grid *grid)
+{
+    char buf[4096];
+    size_t bl = 0;
+    grid->last_col = -1;
+    grid->table = 0;
+    for (size_t i = 0; i < upto && i < st->n; i++) {
+        const struct item *it = &st->v[i];
+        if (it->kind != IT_FRAG)
+            continue;
+        char k[1024];
+        size_t kl = nj_keyform(it->s, it->len, k, sizeof(k));
+        if (it->col >= 0 && (strstr(k, "总计") || strstr(k, "合计") || strstr(k, "自然人") ||
+                             strstr(k, "机构") || strstr(k, "组织") || strstr(k, "企业"))) {
+            if (it->table != grid->table) {
+                grid->table = it->table;
+                grid->last_col = -1;
+            }
+            if (it->col > grid->last_col)
+                grid->last_col = it->col;
+        }
+        if (bl + kl + 2 < sizeof(buf)) {
+            memcpy(buf + bl, k, kl);
+            bl += kl;
+            buf[bl++] = '|';
+        }
+    }
+    buf[bl] = '\0';
+    /* 法人或其他组织 names the group, not the 其他 column. */
+    char *g;
+    while ((g = strstr(buf, "法人或其他组织")) != NULL)
+        memset(g, '#', strlen("法人或其他组织"));
+    while ((g = strstr(buf, "其他组织")) != NULL)
+        memset(g, '#', strlen("其他组织"));
+    /* The note names no column, but keep it out anyway. */
+    struct nj_t3 *t = &rep->t3;
+    t->col_present[0] = strstr(buf, "自然人") != NULL;
+    t->col_present[1] = strstr(buf, "商业") != NULL;
+    t->col_present[2] = strstr(buf, "科研") != NULL;
+    t->col_present[3] = strstr(buf, "公益") != NULL;
+    t->col_present[4] = strstr(buf, "法律服务") != NULL ||
+                        (strstr(buf, "法律") != NULL && strstr(buf, "服务") != NULL);
+    t->col_present[5] = strstr(buf, "其他") != NULL;
+    t->col_present[6] = strstr(buf, "总计") != NULL || strstr(buf, "合计") != NULL;
+    t->n_cols = 0;
+    for (int c = 0; c < NJ_T3_COLS; c++)
+        t->n_cols += t->col_present[c];
+    t->header_read = t->n_cols > 0;
+}
+
+static int
+read_t3(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
+{
+    struct nj_t3 *t = &rep->t3;
+    struct stream st = {0};
+    build_stream(rep, lay, a, b, &st);
+    if (st.oom) {
+        free(st.v);
+        return NJ_ENOMEM;
+    }
+    /* Two layouts: 2021 (25 rows) and 2019 (（六） as one row, 23 rows). */
+    struct rowkey k21[25], k19[23];
+    int n21 = 0, n19 = 0;
+    for (size_t i = 0; i < sizeof(t3keys) / sizeof(t3keys[0]); i++) {
+        int idx = t3keys[i].idx;
+        if (idx != NJ_T3_R6S)
+            k21[n21++] = t3keys[i];
+        if (idx < 20 || idx == 23 || idx == 24 || idx == NJ_T3_R6S) {
+            if (idx == NJ_T3_R6S)
+                continue;
+            k19[n19++] = t3keys[i];
+            if (idx == 19)
+                k19[n19++] = t3keys[sizeof(t3keys) / sizeof(t3keys[0]) - 1];
+        }
+    }
+    /* Header first, with a provisional width, to know how many values a row carries. */
+    size_t first_vals = st.n;
+    for (size_t i = 0; i < st.n; i++)
+        if (st.v[i].kind == IT_VALS) {
+            first_vals = i;
+            break;
+        }
+    struct grid grid;
+    read_t3_header(rep, &st, first_vals, &grid);
+    int width = t->n_cols >= 2 ? t->n_cols : NJ_T3_COLS;
+    if (!t->header_read)
+        width = NJ_T3_COLS;
+    int w21[25], w19[23];
+    for (int i = 0; i < 25; i++)
+        w21[i] = width;
+    for (int i = 0; i < 23; i++)
+        w19[i] = width;
+    int as21[25], fr21[25], as19[23], fr19[23];
+    struct align al21 = {as21, fr21, 0}, al19 = {as19, fr19, 0};
+    if (align_rows(&st, k21, n21, w21, &al21) || align_rows(&st, k19, n19, w19, &al19)) {
+        free(st.v);
+        return NJ_ENOMEM;
+    }
+    int use19 = al19.score > al21.score + 0.05;
+    /* The 2019 layout only wins when its single （六） row was actually seen. */
+    if (use19 && as19[20] < 0)
+        use19 = 0;
+    t->layout2019 = use19;
+    const struct rowkey *keys = use19 ? k19 : k21;
+    int nk = use19 ? n19 : n21;
+    int *as = use19 ? as19 : as21, *fr = use19 ? fr19 : fr21;
+    /* Re-read the header from everything before the first row's values. */
+    int first_row = -1;
+    for (int k = 0; k < nk; k++)
+        if (as[k] >= 0) {
+            first_row = as[k];
+            break;
+        }
+    if (first_row >= 0) {
+        read_t3_header(rep, &st, (size_t)first_row, &grid);
+        if (!t->header_read)
+            read_t3_header(rep, &st, (size_t)first_vals, &grid);
+    }
+    width = t->header_read && t->n_cols >= 2 ? t->n_cols : NJ_T3_COLS;
+    int any = 0;
+    for (int k = 0; k < nk; k++) {
+        struct nj_t3row *r = &t->r[keys[k].idx];
+        if (as[k] < 0)
+            continue;
+        any = 1;
+        const struct item *g = &st.v[as[k]];
+        r->found = 1;
+        r->loc = g->loc;
+        if (fr[k] >= 0) {
+            const struct item *f = &st.v[fr[k]];
+            r->label = nj_arena_strndup(rep->arena, f->s, f->len);
+            int exact;
+            double lr;
+            double s = label_sim(f->s, f->len, &keys[k], &exact, &lr);
+            /* A recognisable label that deviates from the official wording.  Labels cut
+             * by a line break (much shorter than the official one) are not variants. */
+            if (!exact && s >= 0.6 && lr >= 0.7 && lr <= 1.4 && f->row_id == g->row_id)
+                r->label_variant = 1;
+        }
+        struct nj_val vals[NJ_T3_COLS];
+        memset(vals, 0, sizeof(vals));
+        int ambig;
+        int n = read_group(g, width, NULL, vals, &r->cands, &ambig, rep->arena, &grid);
+        r->n_values = n;
+        if (ambig) {
+            r->ambiguous = 1;
+        } else if (n != width) {
+            r->ragged = 1;
+            continue;
+        }
+        /* Map values onto the columns the header names, in the official order. */
+        int j = 0;
+        for (int c = 0; c < NJ_T3_COLS; c++) {
+            if (width == NJ_T3_COLS || t->col_present[c]) {
+                if (!ambig)
+                    r->v[c] = vals[j];
+                j++;
+            }
+        }
+    }
+    t->present = any || t->header_read;
+    t->loc = loc_at(rep, lay, a);
+    free(st.v);
+    return 0;
+}
+
+/* ---- table 四 -------------------------------------------------------------------- */
+
+static const char *const t4words[] = {"行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉",
+                                      "结果维持", "结果纠正",  "其他结果",       "尚未审结",
+                                      NULL};
+
+static int
+read_t4(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
+{
+    struct nj_t4 *t = &rep->t4;
+    struct stream st = {0};
+    build_stream(rep, lay, a, b, &st);
+    if (st.oom) {
+        free(st.v);
+        return NJ_ENOMEM;
+    }
+    t->loc = loc_at(rep, lay, a);
+    /* All value cells of the region, in order. */
+    const char *cells[64];
+    unsigned locs[64];
+    int n = 0, text_groups = 0, from_text = 0;
+    const struct item *tg = NULL;
+    for (size_t i = 0; i < st.n; i++) {
+        const struct item *it = &st.v[i];
+        if (it->kind != IT_VALS)
+            continue;
+        if (it->from_text) {
+            from_text++;
+            tg = it;
+            text_groups += it->n_groups;
+            continue;
+        }
+        for (int c = 0; c < it->n_cells && n < 64; c++) {
+            locs[n] = it->loc;
+            cells[n++] = it->cells[c];
+        }
+    }
+    t->present = n > 0 || from_text > 0;
+    if (from_text == 1 && n == 0) {
+        int ambig;
+        struct nj_val vals[15];
+        int got = read_group(tg, 15, NULL, vals, &t->cands, &ambig, rep->arena, NULL);
+        t->n_values = got;
+        if (ambig) {
+            t->ambiguous = 1;
+        } else if (got == 15) {
+            memcpy(t->v, vals, sizeof(vals));
+            t->ok = 1;
+        }
+    } else if (from_text && n == 0) {
+        /* Several digit runs (e.g. one per line): treat their groups as cells. */
+        t->n_values = text_groups;
+        if (text_groups == 15) {
+            int k = 0;
+            for (size_t i = 0; i < st.n && k < 15; i++) {
+                const struct item *it = &st.v[i];
+                if (it->kind != IT_VALS)
+                    continue;
+                struct item one = *it;
+                struct nj_val vals[15];
+                int ambig;
+                struct nj_cands c;
+                int got = read_group(&one, it->n_groups, NULL, vals, &c, &ambig, rep->arena, NULL);
+                for (int j = 0; j < got && k < 15; j++)
+                    t->v[k++] = vals[j];
+            }
+            t->ok = k == 15;
+        }
+    } else {
+        t->n_values = n + text_groups;
+        if (n == 15 && !from_text) {
+            for (int i = 0; i < 15; i++)
+                read_val(cells[i], locs[i], 0, &t->v[i]);
+            t->ok = 1;
+        }
+    }
+    /* A header word with one character wrong (e.g. 尚末审结). */
+    char region[8192];
+    size_t rl = 0;
+    for (size_t i = 0; i < st.n; i++) {
+        const struct item *it = &st.v[i];
+        if (it->kind == IT_FRAG && rl + it->len < sizeof(region)) {
+            memcpy(region + rl, it->s, it->len);
+            rl += it->len;
+        }
+    }
+    region[rl] = '\0';
+    for (int i = 0; t4words[i] && t->header_variant == NULL; i++) {
+        if (strstr(region, t4words[i]) == NULL) {
+            const char *v = near_miss(region, rl, t4words[i], rep->arena);
+            if (v != NULL)
+                t->header_variant = v;
+        }
+    }
+    free(st.v);
+    return 0;
+}
+
+/* ---- table 二 -------------------------------------------------------------------- */
+
+static const char *const t2head2021[] = {"本年制发件数", "本年废止件数", "现行有效件数",
+                                         "本年处理决定数量", "本年收费金额", NULL};
+
+static int
+read_t2(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
+{
+    struct nj_t2 *t = &rep->t2;
+    struct stream st = {0};
+    build_stream(rep, lay, a, b, &st);
+    if (st.oom) {
+        free(st.v);
+        return NJ_ENOMEM;
+    }
+    t->loc = loc_at(rep, lay, a);
+    const char *all = rep->all_text;
+    char *region = nj_arena_strndup(rep->arena, all + a, b - a);
+    if (region == NULL) {
+        free(st.v);
+        return NJ_ENOMEM;
+    }
+    char *kr = nj_arena_alloc(rep->arena, (b - a) + 1);
+    size_t krl = kr ? nj_keyform(region, b - a, kr, (b - a) + 1) : 0;
+    if (kr == NULL) {
+        free(st.v);
+        return NJ_ENOMEM;
+    }
+    t->fmt2021 = strstr(kr, "本年制发件数") || strstr(kr, "本年收费金额") ||
+                 strstr(kr, "本年废止件数");
+    t->fmt2019 = strstr(kr, "本年新制作数量") || strstr(kr, "对外公开总数量") ||
+                 strstr(kr, "上一年项目数量") || strstr(kr, "第二十条第(九)项") ||
+                 strstr(kr, "政府集中采购") || strstr(kr, "本年新公开数量");
+    static const char *const caps[5] = {"第二十条第(一)项", "第二十条第(五)项",
+                                        "第二十条第(六)项", "第二十条第(八)项",
+                                        "第二十条第(九)项"};
+    for (int i = 0; i < 5; i++)
+        t->blocks_found[i] = strstr(kr, caps[i]) != NULL;
+    if (t->fmt2021 && !t->fmt2019) {
+        for (int i = 0; t2head2021[i] && t->header_variant == NULL; i++) {
+            if (strstr(kr, t2head2021[i]) == NULL) {
+                const char *v = near_miss(kr, krl, t2head2021[i], rep->arena);
+                if (v) {
+                    t->header_variant = v;
+                    t->header_official = t2head2021[i];
+                }
+            }
+        }
+    }
+    int f2019 = t->fmt2019 && !t->fmt2021;
+    struct rowkey keys[NJ_T2_NROWS];
+    int widths[NJ_T2_NROWS], nk = 0;
+    int money[NJ_T2_NROWS][3];
+    memset(money, 0, sizeof(money));
+    for (int i = 0; i < NJ_T2_NROWS; i++) {
+        const struct rowkey *k = &t2keys[i];
+        int w;
+        switch (k->idx) {
+        case NJ_T2_REG:
+        case NJ_T2_NORM:
+            w = 3;
+            break;
+        case NJ_T2_OTHERMGMT:
+            if (!f2019)
+                continue;
+            w = 3;
+            break;
+        case NJ_T2_PROCURE:
+            if (!f2019)
+                continue;
+            w = 2;
+            money[k->idx][1] = 1;
+            break;
+        case NJ_T2_FEES:
+            w = f2019 ? 2 : 1;
+            if (!f2019)
+                money[k->idx][0] = 1;
+            break;
+        default:
+            w = f2019 ? 3 : 1;
+            break;
+        }
+        keys[nk] = *k;
+        widths[nk++] = w;
+        t->r[k->idx].expected = w;
+    }
+    int as[NJ_T2_NROWS], fr[NJ_T2_NROWS];
+    struct align al = {as, fr, 0};
+    if (align_rows(&st, keys, nk, widths, &al)) {
+        free(st.v);
+        return NJ_ENOMEM;
+    }
+    int any = 0;
+    for (int k = 0; k < nk; k++) {
+        if (as[k] < 0)
+            continue;
+        struct nj_t2r *r = &t->r[keys[k].idx];
+        const struct item *g = &st.v[as[k]];
+        /* Evidence is needed here: table 二 rows have short, distinctive labels. */
+        if (fr[k] < 0)
+            continue;
+        const struct item *f = &st.v[fr[k]];
+        int exact;
+        double lr;
+        double s = label_sim(f->s, f->len, &keys[k], &exact, &lr);
+        if (s < 0.5)
+            continue;
+        any = 1;
+        r->found = 1;
+        r->loc = g->loc;
+        r->label = nj_arena_strndup(rep->arena, f->s, f->len);
+        /* 规范性文件 where the 2021 format says 行政规范性文件. */
+        if (keys[k].idx == NJ_T2_NORM && !f2019) {
+            char fk[256];
+            nj_keyform(f->s, f->len, fk, sizeof(fk));
+            if (strstr(fk, "行政规范性文件") == NULL)
+                r->label_variant = 1;
+        }
+        int ambig;
+        int n = read_group(g, widths[k], money[keys[k].idx], r->v, &r->cands, &ambig,
+                           rep->arena, NULL);
+        r->n_values = n;
+        r->ambiguous = ambig;
+    }
+    t->present = any || t->fmt2021 || t->fmt2019 || t->blocks_found[0];
+    free(st.v);
+    return 0;
+}
+
+/* ---- entry ----------------------------------------------------------------------- */
+
+int
+nj_report_read_tables(struct nj_report *rep)
+{
+    const char *all = rep->all_text;
+    size_t total = strlen(all);
+    size_t nb = nj_doc_n_blocks(rep->doc);
+    struct layout lay;
+    lay.n = nb;
+    lay.start = malloc(sizeof(size_t) * (nb + 1));
+    if (lay.start == NULL)
+        return NJ_ENOMEM;
+    size_t off = 0;
+    for (size_t i = 0; i < nb; i++) {
+        const struct nj_block *b = nj_doc_block(rep->doc, i);
+        lay.start[i] = off;
+        if (b->kind == NJ_BLOCK_TEXT) {
+            off += strlen(b->text) + 1;
+        } else {
+            for (size_t c = 0; c < b->n_cells; c++)
+                off += strlen(b->cells[c].text) + 1;
+            if (b->n_cells == 0)
+                off++;
+        }
+    }
+    /* Where the parts begin (from nj_report_read_meta), as offsets into all_text. */
+    size_t part_off[7];
+    for (int p = 1; p <= 6; p++) {
+        part_off[p] = (size_t)-1;
+        if (rep->parts[p].found)
+            part_off[p] = lay.start[rep->parts[p].block] + rep->parts[p].off;
+    }
+    const size_t NONE = (size_t)-1;
+    /* Table 三: from its note, header or first row to the first mention of 行政复议. */
+    size_t s3 = NONE;
+    size_t from3 = part_off[3] != NONE ? part_off[3] : 0;
+    s3 = min_pos(find_from(all, from3, "勾稽关系"), find_from(all, from3, "申请人情况"));
+    s3 = min_pos(s3, find_from(all, from3, "本年新收政府信息公开申请"));
+    s3 = min_pos(s3, find_from(all, from3, "本年新收政府信息公开"));
+    if (s3 == NONE && from3 != 0) {
+        s3 = min_pos(find_from(all, 0, "勾稽关系"), find_from(all, 0, "本年新收政府信息公开申请"));
+    }
+    if (s3 != NONE && part_off[3] != NONE && part_off[3] < s3)
+        s3 = part_off[3];
+    size_t e3 = NONE;
+    if (s3 != NONE) {
+        size_t r25 = find_from(all, s3, "结转下年度");
+        size_t fy = find_from(all, r25 != NONE ? r25 : s3, "行政复议");
+        e3 = fy;
+        if (part_off[4] != NONE && part_off[4] > s3 && part_off[4] < e3)
+            e3 = part_off[4];
+        if (e3 == NONE)
+            e3 = part_off[5] != NONE && part_off[5] > s3 ? part_off[5] : total;
+    }
+    int rc = 0;
+    if (s3 != NONE)
+        rc = read_t3(rep, &lay, s3, e3);
+    /* Table 四: from the end of table 三 (or part 四) to part 五. */
+    size_t s4 = e3 != NONE ? e3 : NONE;
+    if (s4 == NONE && part_off[4] != NONE)
+        s4 = part_off[4];
+    if (s4 == NONE)
+        s4 = find_from(all, 0, "行政复议");
+    if (rc == 0 && s4 != NONE) {
+        size_t e4 = part_off[5] != NONE && part_off[5] > s4 ? part_off[5] : NONE;
+        if (e4 == NONE)
+            e4 = min_pos(find_from(all, s4, "存在的主要问题"), total);
+        if (part_off[6] != NONE && part_off[6] > s4 && part_off[6] < e4)
+            e4 = part_off[6];
+        rc = read_t4(rep, &lay, s4, e4);
+    }
+    /* Table 二: from part 二 (or the first 第二十条 caption) to table 三. */
+    size_t s2 = part_off[2];
+    size_t cap = find_from(all, 0, "第二十条第");
+    if (s2 == NONE || (cap != NONE && cap < s2 && (s3 == NONE || cap < s3)))
+        s2 = s2 == NONE ? cap : s2;
+    if (rc == 0 && s2 != NONE) {
+        size_t e2 = s3 != NONE && s3 > s2 ? s3 : NONE;
+        if (e2 == NONE && part_off[3] != NONE && part_off[3] > s2)
+            e2 = part_off[3];
+        if (e2 == NONE)
+            e2 = min_pos(s4 != NONE && s4 > s2 ? s4 : total, total);
+        rc = read_t2(rep, &lay, s2, e2);
+    }
+    free(lay.start);
+    return rc;
+}

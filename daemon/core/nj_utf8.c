@@ -1,0 +1,256 @@
+/*
+ * nj_utf8.c - UTF-8 decoding, key forms for label matching and reading numbers.
+ */
+#include "nj_utf8.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+uint32_t
+nj_u8_next(const char **pp, const char *end)
+{
+    const unsigned char *p = (const unsigned char *)*pp;
+    const unsigned char *e = (const unsigned char *)end;
+    uint32_t c = *p++;
+    int n;
+    uint32_t min;
+    if (c < 0x80) {
+        *pp = (const char *)p;
+        return c;
+    } else if ((c & 0xE0) == 0xC0) {
+        n = 1;
+        c &= 0x1F;
+        min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 2;
+        c &= 0x0F;
+        min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 3;
+        c &= 0x07;
+        min = 0x10000;
+    } else {
+        *pp = (const char *)p;
+        return 0xFFFD;
+    }
+    for (int i = 0; i < n; i++) {
+        if (p >= e || (*p & 0xC0) != 0x80) {
+            *pp = (const char *)p;
+            return 0xFFFD;
+        }
+        c = (c << 6) | (*p++ & 0x3F);
+    }
+    *pp = (const char *)p;
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0xFFFD;
+    return c;
+}
+
+size_t
+nj_u8_put(char *out, uint32_t cp)
+{
+    unsigned char *o = (unsigned char *)out;
+    if (cp < 0x80) {
+        o[0] = (unsigned char)cp;
+        return 1;
+    } else if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (cp >> 6));
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    } else if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | (cp >> 12));
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | (cp >> 18));
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+size_t
+nj_u8_count(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+int
+nj_is_cjk(uint32_t cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FA1F);
+}
+
+static int
+is_space(uint32_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ||
+           c == 0xA0 || c == 0x3000 || c == 0xFEFF || (c >= 0x2000 && c <= 0x200D) ||
+           c == 0x202F || c == 0x205F;
+}
+
+/* Maps one code point to its key form; returns 0 to drop it. */
+static uint32_t
+key_cp(uint32_t c)
+{
+    if (is_space(c))
+        return 0;
+    if (c >= 0xFF01 && c <= 0xFF5E)
+        c -= 0xFEE0;
+    switch (c) {
+    case 0x201C: case 0x201D: case 0x2018: case 0x2019: case '"': case '\'':
+    case 0x300C: case 0x300D: case 0x300E: case 0x300F: case 0x2033: case 0x2032:
+        return 0;
+    case 0x2014: case 0x2013: case 0x2012: case 0x2015: case 0x2212: case 0xFE58:
+        return '-';
+    case 0x3010: /* 【 */
+        return '[';
+    case 0x3011: /* 】 */
+        return ']';
+    case 0xFF61: case 0x3002: /* 。 */
+        return 0x3002;
+    default:
+        return c;
+    }
+}
+
+size_t
+nj_keyform(const char *s, size_t len, char *out, size_t out_size)
+{
+    const char *p = s, *end = s + len;
+    size_t o = 0;
+    while (p < end && *p) {
+        uint32_t c = key_cp(nj_u8_next(&p, end));
+        if (c == 0)
+            continue;
+        char tmp[4];
+        size_t n = nj_u8_put(tmp, c);
+        if (o + n + 1 > out_size)
+            break;
+        memcpy(out + o, tmp, n);
+        o += n;
+    }
+    if (out_size)
+        out[o] = '\0';
+    return o;
+}
+
+int
+nj_blank(const char *s)
+{
+    const char *end = s + strlen(s);
+    while (s < end) {
+        if (!is_space(nj_u8_next(&s, end)))
+            return 0;
+    }
+    return 1;
+}
+
+static const char *const placeholders[] = {
+    "-", "--", "---", "/", "//", "\\", "无", "空", "N/A", "n/a", "NA", "na", "null", "NULL",
+    "*", "×", "x", "X", "—", "——", "…", "...", NULL,
+};
+
+static const char *const units[] = {"万元", "元", "件", "个", "条", "次", "项", "人次", "人", "份", NULL};
+
+void
+nj_num_parse(const char *s, struct nj_num *out)
+{
+    memset(out, 0, sizeof(*out));
+    char k[256];
+    size_t n = nj_keyform(s, strlen(s), k, sizeof(k));
+    if (n == 0) {
+        out->kind = NJ_NUM_EMPTY;
+        return;
+    }
+    for (int i = 0; placeholders[i]; i++) {
+        if (strcmp(k, placeholders[i]) == 0) {
+            out->kind = NJ_NUM_PLACEHOLDER;
+            return;
+        }
+    }
+    /* A note in brackets after the number, e.g. 22(其中修订16件): keep the number. */
+    char *br = strchr(k, '(');
+    if (br != NULL && br > k) {
+        *br = '\0';
+        n = (size_t)(br - k);
+        out->annotated = 1;
+    }
+    /* Unit suffix. */
+    for (int i = 0; units[i]; i++) {
+        size_t ul = strlen(units[i]);
+        if (n > ul && strcmp(k + n - ul, units[i]) == 0) {
+            k[n - ul] = '\0';
+            n -= ul;
+            strncpy(out->unit, units[i], sizeof(out->unit) - 1);
+            break;
+        }
+    }
+    const char *p = k;
+    if (*p == '-' || *p == '+') {
+        out->negative = *p == '-';
+        p++;
+    }
+    /* Digits with thousands separators and at most one decimal point. */
+    char digits[64];
+    size_t d = 0;
+    int seen_dot = 0, seen_digit = 0;
+    for (; *p; p++) {
+        if (*p >= '0' && *p <= '9') {
+            if (d + 1 >= sizeof(digits))
+                goto text;
+            digits[d++] = *p;
+            seen_digit = 1;
+        } else if (*p == ',' && seen_digit && !seen_dot && p[1] >= '0' && p[1] <= '9') {
+            continue;
+        } else if (*p == '.' && seen_digit && !seen_dot && p[1] >= '0' && p[1] <= '9') {
+            if (d + 1 >= sizeof(digits))
+                goto text;
+            digits[d++] = '.';
+            seen_dot = 1;
+        } else {
+            goto text;
+        }
+    }
+    if (!seen_digit)
+        goto text;
+    digits[d] = '\0';
+    out->dval = strtod(digits, NULL);
+    if (out->negative)
+        out->dval = -out->dval;
+    if (seen_dot) {
+        /* "0.00" and "12.0" are whole numbers written with decimals. */
+        char *dot = strchr(digits, '.');
+        int frac_zero = 1;
+        for (char *q = dot + 1; *q; q++)
+            if (*q != '0')
+                frac_zero = 0;
+        out->kind = frac_zero ? NJ_NUM_INT : NJ_NUM_DECIMAL;
+        *dot = '\0';
+    } else {
+        out->kind = NJ_NUM_INT;
+    }
+    if (strlen(digits) > 15)
+        goto text;
+    out->ival = strtoll(digits, NULL, 10);
+    if (out->negative)
+        out->ival = -out->ival;
+    return;
+text:
+    memset(out, 0, sizeof(*out));
+    out->kind = NJ_NUM_TEXT;
+}
+
+int
+nj_num_like(const char *s)
+{
+    struct nj_num v;
+    nj_num_parse(s, &v);
+    return v.kind == NJ_NUM_PLACEHOLDER || v.kind == NJ_NUM_INT || v.kind == NJ_NUM_DECIMAL;
+}

@@ -1,0 +1,56 @@
+/*
+ * nj_utf8.h - UTF-8 helpers, the normalisation of report-format.md §8.3 and the reading
+ * of numbers from cells.
+ */
+#ifndef NJ_UTF8_H
+#define NJ_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decodes one code point at *P (advancing it); invalid bytes give U+FFFD. */
+uint32_t nj_u8_next(const char **p, const char *end);
+/* Encodes CP into OUT (at least 4 bytes); returns the number of bytes. */
+size_t nj_u8_put(char *out, uint32_t cp);
+/* Number of code points in S[0..LEN). */
+size_t nj_u8_count(const char *s, size_t len);
+
+/*
+ * The key form of a label, used for matching and never shown to users: full-width ASCII
+ * becomes ASCII (（）→(), ０-９→0-9), all whitespace (including U+3000 and NBSP) and
+ * quotation marks are removed, dashes become '-'.  Writes at most OUT_SIZE-1 bytes plus
+ * NUL and returns the length.
+ */
+size_t nj_keyform(const char *s, size_t len, char *out, size_t out_size);
+
+/* Non-zero when the code point is a CJK ideograph. */
+int nj_is_cjk(uint32_t cp);
+
+enum nj_num_kind {
+    NJ_NUM_EMPTY = 0,  /* nothing in the cell */
+    NJ_NUM_PLACEHOLDER, /* —, -, /, 无, 空, N/A …: read as 0 */
+    NJ_NUM_INT,         /* a whole number (possibly negative) */
+    NJ_NUM_DECIMAL,     /* a number with a fractional part */
+    NJ_NUM_TEXT,        /* anything else */
+};
+
+struct nj_num {
+    enum nj_num_kind kind;
+    int negative;
+    int64_t ival;   /* for INT: the value; for DECIMAL: the integer part */
+    double dval;    /* the value as a double (INT and DECIMAL) */
+    char unit[12];  /* unit suffix that was stripped: 件, 个, 万元, 元 … or "" */
+    int annotated;  /* a note in brackets followed the number, e.g. 22（其中修订16件） */
+};
+
+/* Reads the number in a cell's text (§8.3: full-width digits, spaces, thousands
+ * separators, unit suffixes, placeholders). */
+void nj_num_parse(const char *s, struct nj_num *out);
+
+/* Non-zero when S is "value-like": a number or a placeholder (not empty, not text). */
+int nj_num_like(const char *s);
+
+/* Non-zero when S is empty or whitespace only. */
+int nj_blank(const char *s);
+
+#endif

@@ -1,0 +1,793 @@
+/*
+ * nj_docx.c - the DOCX reader: a WordprocessingML package (as Word and WPS write it)
+ * becomes an nj_doc.
+ *
+ * The archive is treated as hostile.  It is opened from memory with libzip; the number of
+ * entries, each part's inflated size and its inflation ratio are capped and checked while
+ * inflating (a bounded loop, never trusting the sizes the archive declares); encrypted
+ * entries, a missing word/document.xml, damaged or truncated archives and malformed XML
+ * are refused with a reason a person can act on.  The XML is parsed without network
+ * access, without loading or substituting entities, and a document type declaration is
+ * refused outright.
+ *
+ * Elements are matched on namespace URI and local name, never on prefix, so the
+ * transitional and strict WordprocessingML namespaces and any prefix WPS chooses work.
+ * Body paragraphs become text blocks (the runs of a paragraph joined first, so "1" "2"
+ * reads "12"; w:tab is a tab; w:br starts a new block), the paragraph style or outline
+ * level gives the heading hint, and tables become rows with their real grid: w:gridBefore,
+ * w:gridSpan (colspan) and w:vMerge restart/continue (rowspan; continue cells carry a copy
+ * of the restart cell's text and NJ_CELL_SPANNED).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "nj_readers.h"
+#include "nj_doc.h"
+#include "nj_rtext.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <zip.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#define W_NS_STRICT "http://purl.oclc.org/ooxml/wordprocessingml/main"
+#define DOCX_MAX_COLS 200u
+#define DOCX_MAX_ROWS 5000u
+
+enum why {
+    WHY_OK = 0,
+    WHY_NOZIP,
+    WHY_ENTRIES,
+    WHY_ENCRYPTED,
+    WHY_NODOC,
+    WHY_TOOBIG,
+    WHY_RATIO,
+    WHY_CORRUPT,
+    WHY_XML,
+    WHY_DTD,
+    WHY_NOMEM,
+};
+
+static const char *const why_zh[] = {
+    "",
+    "文件不是有效的 Word 文档（.docx 压缩包损坏或被截断），请在 Word 或 WPS 中重新另存为 .docx",
+    "文件不是正常的 Word 文档：压缩包中的条目过多，出于安全原因不予读取；请在 Word 或 WPS "
+    "中重新另存为 .docx",
+    "Word 文档已加密或设有打开密码，无法读取；请取消密码后重新另存为 .docx",
+    "压缩包中没有 word/document.xml，不是 Word 文档（可能是 .xlsx、.pptx "
+    "或其他压缩包）；请在 Word 或 WPS 中另存为 .docx",
+    "Word 文档正文解压后超过大小上限，出于安全原因不予读取",
+    "Word 文档的压缩比异常（疑似压缩炸弹），出于安全原因不予读取",
+    "Word 文档内容已损坏（解压失败或校验错误），请在 Word 或 WPS 中重新另存为 .docx",
+    "Word 文档正文（word/document.xml）不是格式正确的 XML，文件已损坏；请在 Word 或 WPS "
+    "中重新另存为 .docx",
+    "Word 文档正文含有 DTD 声明，出于安全原因不予读取；请在 Word 或 WPS 中重新另存为 .docx",
+    "内存不足，无法读取 Word 文档",
+};
+
+static const char *const why_en[] = {
+    "",
+    "the file is not a valid Word document (the .docx archive is damaged or truncated); open "
+    "it in Word or WPS and save it again as .docx",
+    "the file is not a normal Word document: its archive has too many entries and is not "
+    "read for safety; save it again as .docx in Word or WPS",
+    "the Word document is encrypted or password-protected and cannot be read; remove the "
+    "password and save it again as .docx",
+    "the archive has no word/document.xml, so it is not a Word document (perhaps .xlsx, "
+    ".pptx or another archive); save the report as .docx in Word or WPS",
+    "the Word document's text is larger than the size limit once inflated and is not read "
+    "for safety",
+    "the Word document inflates at an abnormal ratio (a suspected zip bomb) and is not read "
+    "for safety",
+    "the Word document is damaged (inflating failed or a checksum is wrong); open it in Word "
+    "or WPS and save it again as .docx",
+    "the Word document's text (word/document.xml) is not well-formed XML, the file is "
+    "damaged; open it in Word or WPS and save it again as .docx",
+    "the Word document's text contains a DTD declaration and is not read for safety; save it "
+    "again as .docx in Word or WPS",
+    "out of memory while reading the Word document",
+};
+
+void
+nj_docx_default_limits(struct nj_docx_limits *lim)
+{
+    lim->max_entries = 10000;
+    lim->max_part_bytes = 64u * 1024 * 1024;
+    lim->max_ratio = 200;
+    lim->ratio_floor = 1024 * 1024;
+}
+
+/* ---- the archive ------------------------------------------------------------------------ */
+
+static int
+ratio_exceeded(const struct nj_docx_limits *lim, uint64_t inflated, uint64_t compressed)
+{
+    if (inflated <= lim->ratio_floor)
+        return 0;
+    if (compressed == 0)
+        return 1;
+    return inflated / compressed > lim->max_ratio;
+}
+
+static enum why
+zip_why(int ze)
+{
+    switch (ze) {
+    case ZIP_ER_NOPASSWD:
+    case ZIP_ER_WRONGPASSWD:
+    case ZIP_ER_ENCRNOTSUPP:
+        return WHY_ENCRYPTED;
+    case ZIP_ER_MEMORY:
+        return WHY_NOMEM;
+    default:
+        return WHY_CORRUPT;
+    }
+}
+
+/* Inflates entry IDX into *OUT (NUL-terminated, malloc'd) within the limits. */
+static enum why
+read_entry(zip_t *za, zip_uint64_t idx, const struct nj_docx_limits *lim, char **out,
+           size_t *out_len)
+{
+    enum why why = WHY_OK;
+    zip_file_t *zf = NULL;
+    char *data = NULL;
+    size_t len = 0, cap = 0;
+    zip_stat_t st;
+
+    zip_stat_init(&st);
+    if (zip_stat_index(za, idx, 0, &st) != 0)
+        return WHY_CORRUPT;
+    if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
+        return WHY_ENCRYPTED;
+    uint64_t comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
+    if (st.valid & ZIP_STAT_SIZE) {
+        if (st.size > lim->max_part_bytes)
+            return WHY_TOOBIG;
+        if (ratio_exceeded(lim, st.size, comp))
+            return WHY_RATIO;
+    }
+    zf = zip_fopen_index(za, idx, 0);
+    if (zf == NULL)
+        return zip_why(zip_error_code_zip(zip_get_error(za)));
+    for (;;) {
+        if (cap - len < 65536 + 1) {
+            size_t ncap = cap ? cap * 2 : 65536 * 2;
+            char *p = realloc(data, ncap);
+            if (p == NULL) {
+                why = WHY_NOMEM;
+                goto out;
+            }
+            data = p;
+            cap = ncap;
+        }
+        zip_int64_t n = zip_fread(zf, data + len, 65536);
+        if (n < 0) {
+            why = zip_why(zip_error_code_zip(zip_file_get_error(zf)));
+            goto out;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+        if (len > lim->max_part_bytes) {
+            why = WHY_TOOBIG;
+            goto out;
+        }
+        if (ratio_exceeded(lim, len, comp)) {
+            why = WHY_RATIO;
+            goto out;
+        }
+    }
+    data[len] = '\0';
+    *out = data;
+    *out_len = len;
+    data = NULL;
+out:
+    free(data);
+    zip_fclose(zf);
+    return why;
+}
+
+/* ---- XML helpers --------------------------------------------------------------------- */
+
+static int
+is_w(const xmlNode *n, const char *local)
+{
+    return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL && n->ns->href != NULL &&
+           (strcmp((const char *)n->ns->href, W_NS) == 0 ||
+            strcmp((const char *)n->ns->href, W_NS_STRICT) == 0) &&
+           strcmp((const char *)n->name, local) == 0;
+}
+
+static xmlNode *
+w_child(const xmlNode *n, const char *local)
+{
+    for (xmlNode *c = n ? n->children : NULL; c != NULL; c = c->next)
+        if (is_w(c, local))
+            return c;
+    return NULL;
+}
+
+/* The w:val of N as a malloc'd string (xmlFree), NULL when absent. */
+static xmlChar *
+w_val(const xmlNode *n)
+{
+    if (n == NULL)
+        return NULL;
+    xmlChar *v = xmlGetNsProp(n, (const xmlChar *)"val", (const xmlChar *)W_NS);
+    if (v == NULL)
+        v = xmlGetNsProp(n, (const xmlChar *)"val", (const xmlChar *)W_NS_STRICT);
+    if (v == NULL)
+        v = xmlGetProp(n, (const xmlChar *)"val");
+    return v;
+}
+
+static unsigned
+w_val_uint(const xmlNode *n, unsigned dflt)
+{
+    xmlChar *v = w_val(n);
+    if (v == NULL)
+        return dflt;
+    unsigned long k = 0;
+    int digits = 0;
+    for (const xmlChar *s = v; *s >= '0' && *s <= '9'; s++, digits++)
+        if (k < 100000)
+            k = k * 10 + (unsigned long)(*s - '0');
+    xmlFree(v);
+    return digits ? (unsigned)k : dflt;
+}
+
+/* ---- styles: heading hints ---------------------------------------------------------------- */
+
+struct style {
+    char *id;
+    unsigned level;
+};
+
+struct styles {
+    struct style *v;
+    size_t n;
+};
+
+/* "heading 2", "Heading2", "标题 2", "标题2" → 2; else 0. */
+static unsigned
+level_from_name(const char *s)
+{
+    const char *rest = NULL;
+    if (strncasecmp(s, "heading", 7) == 0)
+        rest = s + 7;
+    else if (strncmp(s, "标题", strlen("标题")) == 0)
+        rest = s + strlen("标题");
+    if (rest == NULL)
+        return 0;
+    while (*rest == ' ')
+        rest++;
+    if (rest[0] >= '1' && rest[0] <= '9' && rest[1] == '\0')
+        return (unsigned)(rest[0] - '0');
+    return 0;
+}
+
+static void
+styles_free(struct styles *st)
+{
+    for (size_t i = 0; i < st->n; i++)
+        free(st->v[i].id);
+    free(st->v);
+    st->v = NULL;
+    st->n = 0;
+}
+
+static void
+styles_load(struct styles *st, const char *xml, size_t len)
+{
+    if (len > INT_MAX)
+        return;
+    xmlDoc *d = xmlReadMemory(xml, (int)len, "styles.xml", NULL,
+                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (d == NULL)
+        return;
+    xmlNode *root = xmlDocGetRootElement(d);
+    size_t cap = 0;
+    for (xmlNode *s = root && d->intSubset == NULL ? root->children : NULL; s != NULL;
+         s = s->next) {
+        if (!is_w(s, "style"))
+            continue;
+        xmlChar *id = xmlGetNsProp(s, (const xmlChar *)"styleId", s->ns->href);
+        if (id == NULL)
+            id = xmlGetProp(s, (const xmlChar *)"styleId");
+        if (id == NULL)
+            continue;
+        unsigned level = 0;
+        xmlChar *name = w_val(w_child(s, "name"));
+        if (name != NULL) {
+            level = level_from_name((const char *)name);
+            xmlFree(name);
+        }
+        xmlNode *ol = w_child(w_child(s, "pPr"), "outlineLvl");
+        if (level == 0 && ol != NULL) {
+            unsigned v = w_val_uint(ol, 9);
+            if (v < 9)
+                level = v + 1;
+        }
+        if (level == 0 || st->n >= 4096) {
+            xmlFree(id);
+            continue;
+        }
+        if (st->n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            struct style *p = realloc(st->v, ncap * sizeof(*p));
+            if (p == NULL) {
+                xmlFree(id);
+                break;
+            }
+            st->v = p;
+            cap = ncap;
+        }
+        st->v[st->n].id = strdup((const char *)id);
+        xmlFree(id);
+        if (st->v[st->n].id == NULL)
+            break;
+        st->v[st->n++].level = level;
+    }
+    xmlFreeDoc(d);
+}
+
+/* The heading level hint of paragraph P (0 = body text). */
+static unsigned
+para_heading(const struct styles *st, const xmlNode *p)
+{
+    xmlNode *ppr = w_child(p, "pPr");
+    if (ppr == NULL)
+        return 0;
+    xmlNode *ol = w_child(ppr, "outlineLvl");
+    if (ol != NULL) {
+        unsigned v = w_val_uint(ol, 9);
+        if (v < 9)
+            return v + 1;
+    }
+    xmlChar *id = w_val(w_child(ppr, "pStyle"));
+    if (id == NULL)
+        return 0;
+    unsigned level = 0;
+    for (size_t i = 0; i < st->n && level == 0; i++)
+        if (strcmp(st->v[i].id, (const char *)id) == 0)
+            level = st->v[i].level;
+    if (level == 0)
+        level = level_from_name((const char *)id);
+    xmlFree(id);
+    return level;
+}
+
+/* ---- the document -------------------------------------------------------------------------- */
+
+struct dctx {
+    struct nj_doc *doc;
+    const struct styles *styles;
+    unsigned para;
+    int rc;
+    /* the paragraph being walked */
+    struct nj_sb cur;
+    int cell_mode;       /* 1: pieces go into CELL with the joining rule */
+    struct nj_sb *cell;  /* the cell text being built */
+    unsigned p_loc;      /* 0 until the paragraph emitted its first block */
+    unsigned p_heading;
+    int sep; /* the next piece starts a cell of a nested table: join with a space */
+};
+
+/* Ends the current line of a body paragraph, or the current piece of a cell. */
+static void
+piece_end(struct dctx *c)
+{
+    if (c->rc)
+        return;
+    if (c->cell_mode) {
+        for (size_t i = 0; i < c->cur.len; i++)
+            if (c->cur.p[i] == '\t')
+                c->cur.p[i] = ' ';
+        nj_sb_trim(&c->cur);
+        if (c->cur.len > 0) {
+            if (c->sep && c->cell->len > 0 && nj_sb_add(c->cell, " ", 1) != NJ_OK)
+                c->rc = NJ_ENOMEM;
+            if (nj_sb_join(c->cell, c->cur.p, c->cur.len) != NJ_OK)
+                c->rc = NJ_ENOMEM;
+            c->sep = 0;
+        }
+    } else {
+        int blank = 1;
+        for (size_t i = 0; i < c->cur.len && blank; i++)
+            blank = c->cur.p[i] == ' ' || c->cur.p[i] == '\t';
+        if (!blank) {
+            if (c->p_loc == 0)
+                c->p_loc = ++c->para;
+            c->rc = nj_doc_add_text(c->doc, c->cur.p, c->cur.len, c->p_loc, c->p_heading);
+        }
+    }
+    nj_sb_reset(&c->cur);
+}
+
+static int
+is_skipped_run_content(const xmlNode *n)
+{
+    static const char *const skip[] = {"pPr",      "rPr",     "del",      "moveFrom",
+                                       "drawing",  "pict",    "object",   "instrText",
+                                       "delText",  "fldChar", "sectPr",   "tblPr",
+                                       "footnoteReference", "endnoteReference", "commentReference"};
+    if (n->name != NULL && strcmp((const char *)n->name, "AlternateContent") == 0)
+        return 1;
+    for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+        if (is_w(n, skip[i]))
+            return 1;
+    return 0;
+}
+
+static void walk_table(struct dctx *c, const xmlNode *tbl, int depth);
+
+/* Walks the inside of a paragraph (runs, hyperlinks, insertions, content controls …). */
+static void
+walk_runs(struct dctx *c, const xmlNode *parent, int depth)
+{
+    for (const xmlNode *n = parent->children; n != NULL && c->rc == 0; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE || is_skipped_run_content(n))
+            continue;
+        if (is_w(n, "t")) {
+            xmlChar *s = xmlNodeGetContent(n);
+            if (s != NULL) {
+                if (nj_sb_add(&c->cur, (const char *)s, strlen((const char *)s)) != NJ_OK)
+                    c->rc = NJ_ENOMEM;
+                xmlFree(s);
+            }
+        } else if (is_w(n, "tab") || is_w(n, "ptab")) {
+            if (nj_sb_add(&c->cur, "\t", 1) != NJ_OK)
+                c->rc = NJ_ENOMEM;
+        } else if (is_w(n, "noBreakHyphen")) {
+            if (nj_sb_add(&c->cur, "-", 1) != NJ_OK)
+                c->rc = NJ_ENOMEM;
+        } else if (is_w(n, "br") || is_w(n, "cr")) {
+            piece_end(c);
+        } else if (is_w(n, "p")) {
+            /* a paragraph nested where runs were expected (content controls) */
+            piece_end(c);
+            if (depth < NJ_READERS_MAX_DEPTH)
+                walk_runs(c, n, depth + 1);
+            piece_end(c);
+        } else if (is_w(n, "tbl")) {
+            piece_end(c);
+            if (depth < NJ_READERS_MAX_DEPTH)
+                walk_table(c, n, depth + 1);
+        } else if (depth < NJ_READERS_MAX_DEPTH) {
+            walk_runs(c, n, depth + 1);
+        }
+    }
+}
+
+/* The paragraphs and nested tables of a cell, as pieces of the cell's text. */
+static void
+walk_cell_content(struct dctx *c, const xmlNode *tc, int depth)
+{
+    for (const xmlNode *n = tc->children; n != NULL && c->rc == 0; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE || is_w(n, "tcPr") || depth >= NJ_READERS_MAX_DEPTH)
+            continue;
+        piece_end(c);
+        if (is_w(n, "tbl"))
+            walk_table(c, n, depth + 1);
+        else
+            walk_runs(c, n, depth + 1);
+        piece_end(c);
+    }
+}
+
+/* The text of table cell TC into OUT (paragraphs and nested tables joined). */
+static void
+cell_text(struct dctx *c, const xmlNode *tc, struct nj_sb *out, int depth)
+{
+    struct nj_sb saved_cur = c->cur;
+    int saved_mode = c->cell_mode;
+    struct nj_sb *saved_cell = c->cell;
+    nj_sb_init(&c->cur);
+    nj_sb_reset(out);
+    c->cell_mode = 1;
+    c->cell = out;
+    c->sep = 0;
+    walk_cell_content(c, tc, depth);
+    nj_sb_free(&c->cur);
+    c->cur = saved_cur;
+    c->cell_mode = saved_mode;
+    c->cell = saved_cell;
+}
+
+/* Calls FN for the w:tr (or w:tc) children of N, looking through content controls. */
+static size_t
+list_children(const xmlNode *n, const char *local, const xmlNode **out, size_t max, int depth)
+{
+    size_t k = 0;
+    for (const xmlNode *ch = n->children; ch != NULL && k < max; ch = ch->next) {
+        if (is_w(ch, local))
+            out[k++] = ch;
+        else if ((is_w(ch, "sdt") || is_w(ch, "customXml") || is_w(ch, "sdtContent")) &&
+                 depth < 8)
+            k += list_children(ch, local, out + k, max - k, depth + 1);
+    }
+    return k;
+}
+
+struct tgrid {
+    const char *above[DOCX_MAX_COLS]; /* text of the last cell at each grid column */
+    char **pool;
+    size_t n_pool, cap_pool;
+    const xmlNode *rows[DOCX_MAX_ROWS];
+    const xmlNode *cells[DOCX_MAX_COLS];
+};
+
+static const char *
+tpool_add(struct tgrid *g, const struct nj_sb *sb)
+{
+    if (g->n_pool == g->cap_pool) {
+        size_t cap = g->cap_pool ? g->cap_pool * 2 : 64;
+        char **p = realloc(g->pool, cap * sizeof(*p));
+        if (p == NULL)
+            return NULL;
+        g->pool = p;
+        g->cap_pool = cap;
+    }
+    char *t = malloc(sb->len + 1);
+    if (t == NULL)
+        return NULL;
+    if (sb->len)
+        memcpy(t, sb->p, sb->len);
+    t[sb->len] = '\0';
+    g->pool[g->n_pool++] = t;
+    return t;
+}
+
+enum merge { MERGE_NONE, MERGE_RESTART, MERGE_CONTINUE };
+
+static enum merge
+merge_of(const xmlNode *tcpr, const char *local)
+{
+    xmlNode *m = w_child(tcpr, local);
+    if (m == NULL)
+        return MERGE_NONE;
+    xmlChar *v = w_val(m);
+    enum merge r = (v != NULL && strcmp((const char *)v, "restart") == 0) ? MERGE_RESTART
+                                                                         : MERGE_CONTINUE;
+    xmlFree(v);
+    return r;
+}
+
+static int
+on_off(const xmlNode *n)
+{
+    if (n == NULL)
+        return 0;
+    xmlChar *v = w_val(n);
+    int on = v == NULL || !(strcmp((const char *)v, "0") == 0 ||
+                            strcmp((const char *)v, "false") == 0 ||
+                            strcmp((const char *)v, "off") == 0);
+    xmlFree(v);
+    return on;
+}
+
+/* A table in the body: rows with the real grid.  Nested tables (in cell mode) give text. */
+static void
+walk_table(struct dctx *c, const xmlNode *tbl, int depth)
+{
+    if (c->cell_mode) {
+        /* inside a cell: the nested table's cells are pieces of the outer cell's text */
+        const xmlNode *rows[64];
+        size_t nr = list_children(tbl, "tr", rows, 64, 0);
+        for (size_t r = 0; r < nr && c->rc == 0; r++) {
+            const xmlNode *cells[64];
+            size_t nc = list_children(rows[r], "tc", cells, 64, 0);
+            for (size_t i = 0; i < nc && c->rc == 0; i++) {
+                piece_end(c);
+                c->sep = 1;
+                walk_cell_content(c, cells[i], depth);
+            }
+        }
+        return;
+    }
+    struct tgrid *g = calloc(1, sizeof(*g));
+    struct nj_sb sb;
+    nj_sb_init(&sb);
+    if (g == NULL) {
+        c->rc = NJ_ENOMEM;
+        return;
+    }
+    unsigned loc = ++c->para;
+    size_t nr = list_children(tbl, "tr", g->rows, DOCX_MAX_ROWS, 0);
+    if (c->rc == 0)
+        c->rc = nj_doc_begin_table(c->doc);
+    for (size_t r = 0; r < nr && c->rc == 0; r++) {
+        const xmlNode *trpr = w_child(g->rows[r], "trPr");
+        unsigned col = w_val_uint(w_child(trpr, "gridBefore"), 0);
+        unsigned hf = on_off(w_child(trpr, "tblHeader")) ? NJ_CELL_HEADING : 0;
+        const char *left = NULL;
+        if (col > DOCX_MAX_COLS)
+            col = DOCX_MAX_COLS;
+        c->rc = nj_doc_add_row(c->doc, loc);
+        size_t nc = list_children(g->rows[r], "tc", g->cells, DOCX_MAX_COLS, 0);
+        for (size_t i = 0; i < nc && c->rc == 0 && col < DOCX_MAX_COLS; i++) {
+            const xmlNode *tcpr = w_child(g->cells[i], "tcPr");
+            unsigned span = w_val_uint(w_child(tcpr, "gridSpan"), 1);
+            if (span == 0)
+                span = 1;
+            if (span > DOCX_MAX_COLS - col)
+                span = DOCX_MAX_COLS - col;
+            const char *txt;
+            unsigned first = 0;
+            if (merge_of(tcpr, "vMerge") == MERGE_CONTINUE && g->above[col] != NULL) {
+                txt = g->above[col];
+                first = NJ_CELL_SPANNED;
+            } else if (merge_of(tcpr, "hMerge") == MERGE_CONTINUE && left != NULL) {
+                txt = left;
+                first = NJ_CELL_SPANNED;
+            } else {
+                cell_text(c, g->cells[i], &sb, depth + 1);
+                txt = c->rc == 0 ? tpool_add(g, &sb) : NULL;
+                if (txt == NULL) {
+                    c->rc = NJ_ENOMEM;
+                    break;
+                }
+            }
+            for (unsigned k = 0; k < span && c->rc == 0; k++) {
+                c->rc = nj_doc_add_cell(c->doc, txt, strlen(txt), col + k,
+                                        (k ? NJ_CELL_SPANNED : first) | hf);
+                g->above[col + k] = txt;
+            }
+            left = txt;
+            col += span;
+        }
+    }
+    if (c->rc == 0)
+        c->rc = nj_doc_end_table(c->doc);
+    for (size_t i = 0; i < g->n_pool; i++)
+        free(g->pool[i]);
+    free(g->pool);
+    free(g);
+    nj_sb_free(&sb);
+}
+
+static void
+walk_body(struct dctx *c, const xmlNode *parent, int depth)
+{
+    for (const xmlNode *n = parent->children; n != NULL && c->rc == 0; n = n->next) {
+        if (is_w(n, "p")) {
+            c->p_loc = 0;
+            c->p_heading = para_heading(c->styles, n);
+            nj_sb_reset(&c->cur);
+            walk_runs(c, n, depth + 1);
+            piece_end(c);
+        } else if (is_w(n, "tbl")) {
+            walk_table(c, n, depth + 1);
+        } else if ((is_w(n, "sdt") || is_w(n, "sdtContent") || is_w(n, "customXml") ||
+                    is_w(n, "ins") || is_w(n, "moveTo")) &&
+                   depth < NJ_READERS_MAX_DEPTH) {
+            walk_body(c, n, depth + 1);
+        }
+    }
+}
+
+/* ---- entry points ------------------------------------------------------------------------ */
+
+static enum why
+read_docx(const unsigned char *buf, size_t len, const struct nj_docx_limits *lim,
+          struct nj_doc *doc)
+{
+    enum why why = WHY_OK;
+    zip_error_t ze;
+    zip_source_t *src = NULL;
+    zip_t *za = NULL;
+    char *xml = NULL, *sxml = NULL;
+    size_t xml_len = 0, sxml_len = 0;
+    xmlDoc *d = NULL;
+    struct styles st = {0};
+    struct dctx c = {0};
+    nj_sb_init(&c.cur);
+
+    zip_error_init(&ze);
+    if (len < 22) { /* shorter than an end-of-central-directory record */
+        why = WHY_NOZIP;
+        goto out;
+    }
+    src = zip_source_buffer_create(buf, len, 0, &ze);
+    if (src == NULL) {
+        why = WHY_NOMEM;
+        goto out;
+    }
+    za = zip_open_from_source(src, ZIP_RDONLY, &ze);
+    if (za == NULL) {
+        zip_source_free(src);
+        why = zip_error_code_zip(&ze) == ZIP_ER_MEMORY ? WHY_NOMEM : WHY_NOZIP;
+        goto out;
+    }
+    zip_int64_t n = zip_get_num_entries(za, 0);
+    if (n < 0 || (uint64_t)n > lim->max_entries) {
+        why = n < 0 ? WHY_NOZIP : WHY_ENTRIES;
+        goto out;
+    }
+    zip_int64_t idx = zip_name_locate(za, "word/document.xml", 0);
+    if (idx < 0)
+        idx = zip_name_locate(za, "word/document.xml", ZIP_FL_NOCASE);
+    if (idx < 0) {
+        why = WHY_NODOC;
+        goto out;
+    }
+    why = read_entry(za, (zip_uint64_t)idx, lim, &xml, &xml_len);
+    if (why != WHY_OK)
+        goto out;
+    zip_int64_t sidx = zip_name_locate(za, "word/styles.xml", ZIP_FL_NOCASE);
+    if (sidx >= 0 && read_entry(za, (zip_uint64_t)sidx, lim, &sxml, &sxml_len) == WHY_OK)
+        styles_load(&st, sxml, sxml_len);
+
+    if (strstr(xml, "<!DOCTYPE") != NULL) {
+        why = WHY_DTD;
+        goto out;
+    }
+    if (xml_len > INT_MAX) {
+        why = WHY_TOOBIG;
+        goto out;
+    }
+    d = xmlReadMemory(xml, (int)xml_len, "document.xml", NULL,
+                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (d == NULL) {
+        why = WHY_XML;
+        goto out;
+    }
+    if (d->intSubset != NULL || d->extSubset != NULL) {
+        why = WHY_DTD;
+        goto out;
+    }
+    xmlNode *root = xmlDocGetRootElement(d);
+    xmlNode *body = is_w(root, "document") ? w_child(root, "body") : NULL;
+    if (body == NULL) {
+        why = WHY_XML;
+        goto out;
+    }
+    c.doc = doc;
+    c.styles = &st;
+    walk_body(&c, body, 0);
+    if (c.rc != 0)
+        why = WHY_NOMEM;
+out:
+    nj_sb_free(&c.cur);
+    styles_free(&st);
+    if (d != NULL)
+        xmlFreeDoc(d);
+    free(xml);
+    free(sxml);
+    if (za != NULL)
+        zip_discard(za);
+    zip_error_fini(&ze);
+    return why;
+}
+
+int
+nj_docx_read_limited(const unsigned char *buf, size_t len, enum nj_lang lang,
+                     const struct nj_docx_limits *lim, struct nj_doc *doc, char *encoding,
+                     size_t encoding_size, char *err, size_t err_size)
+{
+    if (buf == NULL || doc == NULL || lim == NULL)
+        return NJ_EINVAL;
+    if (encoding != NULL && encoding_size > 0)
+        snprintf(encoding, encoding_size, "%s", "UTF-8");
+    enum why why = read_docx(buf, len, lim, doc);
+    if (why == WHY_OK)
+        return NJ_OK;
+    if (err != NULL && err_size > 0)
+        snprintf(err, err_size, "%s", lang == NJ_LANG_EN ? why_en[why] : why_zh[why]);
+    return why == WHY_NOMEM ? NJ_ENOMEM : NJ_EINVAL;
+}
+
+int
+nj_docx_read(const unsigned char *buf, size_t len, enum nj_lang lang, struct nj_doc *doc,
+             char *encoding, size_t encoding_size, char *err, size_t err_size)
+{
+    struct nj_docx_limits lim;
+    nj_docx_default_limits(&lim);
+    return nj_docx_read_limited(buf, len, lang, &lim, doc, encoding, encoding_size, err,
+                                err_size);
+}

@@ -1,0 +1,738 @@
+/*
+ * nj_html.c - the HTML reader: a page saved from a government portal (or written by hand,
+ * or exported from Word) becomes an nj_doc.
+ *
+ * 1. Decode: byte-order mark, then the charset a <meta> declares, then detection
+ *    (nj_decode); the UTF-8 result is parsed by libxml2's forgiving HTML parser.
+ * 2. Walk the body once, collecting text blocks (one per paragraph, heading, list item or
+ *    <br>-separated line) and data tables, each with the element it came from.  Scripts,
+ *    styles, forms controls and navigation are skipped.
+ * 3. Find the report among the portal chrome: the smallest element that contains every
+ *    part heading (一、总体情况 … 六、其他需要报告的事项), every report table and the
+ *    title nearest before them.  Only the blocks inside it are emitted; without any part
+ *    heading or report table the whole body is.
+ * 4. Emit the blocks; each table is expanded into its full grid (rowspan/colspan).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "nj_readers.h"
+#include "nj_decode.h"
+#include "nj_doc.h"
+#include "nj_rtext.h"
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum item_kind { ITEM_TEXT, ITEM_TABLE };
+
+struct item {
+    enum item_kind kind;
+    xmlNode *node; /* the block element the text came from, or the <table> */
+    char *text;    /* ITEM_TEXT only */
+    unsigned heading;
+};
+
+struct hctx {
+    struct item *items;
+    size_t n_items, cap_items;
+    struct nj_sb line;
+    xmlNode *block;   /* the innermost block element being walked */
+    unsigned heading; /* heading level of the innermost h1-h6, 0 outside */
+    int in_article;   /* inside <article>, <main> or <section> */
+};
+
+enum elem_class { EL_INLINE, EL_SKIP, EL_BLOCK, EL_BR, EL_TABLE, EL_CHROME };
+
+static const char *const skip_names[] = {
+    "script", "style",    "noscript", "template", "head",  "title",  "nav",
+    "iframe", "object",   "embed",    "select",   "option", "button", "textarea",
+    "input",  "svg",      "math",     "map",      "area",  "audio",  "video",
+    "canvas", "frameset", "frame",    "noframes", "datalist",
+};
+
+static const char *const block_names[] = {
+    "address", "article", "aside",  "blockquote", "body",   "caption", "center",  "dd",
+    "details", "dialog",  "dir",    "div",        "dl",     "dt",      "fieldset", "figcaption",
+    "figure",  "form",    "h1",     "h2",         "h3",     "h4",      "h5",      "h6",
+    "hgroup",  "hr",      "html",   "legend",     "li",     "main",    "menu",    "ol",
+    "p",       "pre",     "section", "summary",   "tbody",  "td",      "tfoot",   "th",
+    "thead",   "tr",      "ul",     "xmp",        "listing", "plaintext",
+};
+
+static int
+name_in(const xmlChar *name, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp((const char *)name, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int
+is_name(const xmlNode *n, const char *name)
+{
+    return n != NULL && n->type == XML_ELEMENT_NODE && n->name != NULL &&
+           strcasecmp((const char *)n->name, name) == 0;
+}
+
+static enum elem_class
+classify(const xmlNode *n)
+{
+    if (n->name == NULL)
+        return EL_SKIP;
+    if (name_in(n->name, skip_names, sizeof(skip_names) / sizeof(skip_names[0])))
+        return EL_SKIP;
+    if (is_name(n, "header") || is_name(n, "footer"))
+        return EL_CHROME;
+    if (is_name(n, "br"))
+        return EL_BR;
+    if (is_name(n, "table"))
+        return EL_TABLE;
+    if (name_in(n->name, block_names, sizeof(block_names) / sizeof(block_names[0])))
+        return EL_BLOCK;
+    return EL_INLINE;
+}
+
+static unsigned
+heading_level(const xmlNode *n)
+{
+    const char *s = (const char *)n->name;
+    if ((s[0] == 'h' || s[0] == 'H') && s[1] >= '1' && s[1] <= '6' && s[2] == '\0')
+        return (unsigned)(s[1] - '0');
+    return 0;
+}
+
+static void
+set_err(char *err, size_t err_size, enum nj_lang lang, const char *zh, const char *en)
+{
+    if (err != NULL && err_size > 0)
+        snprintf(err, err_size, "%s", lang == NJ_LANG_EN ? en : zh);
+}
+
+/* ---- cell text --------------------------------------------------------------------- */
+
+struct cellctx {
+    struct nj_sb piece;
+    struct nj_sb *out;
+    int rc;
+    int sep; /* the next piece starts a cell of a nested table: join with a space */
+};
+
+static void
+cell_flush(struct cellctx *c)
+{
+    nj_sb_trim(&c->piece);
+    if (c->piece.len > 0) {
+        if (c->sep && c->out->len > 0 && nj_sb_add(c->out, " ", 1) != NJ_OK)
+            c->rc = NJ_ENOMEM;
+        if (nj_sb_join(c->out, c->piece.p, c->piece.len) != NJ_OK)
+            c->rc = NJ_ENOMEM;
+        c->sep = 0;
+    }
+    nj_sb_reset(&c->piece);
+}
+
+static void
+cell_walk(struct cellctx *c, const xmlNode *parent, int depth)
+{
+    for (const xmlNode *n = parent->children; n != NULL && c->rc == 0; n = n->next) {
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+            if (n->content != NULL &&
+                nj_sb_add_collapsed(&c->piece, (const char *)n->content,
+                                    strlen((const char *)n->content)) != NJ_OK)
+                c->rc = NJ_ENOMEM;
+            continue;
+        }
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        enum elem_class k = classify(n);
+        if (k == EL_SKIP)
+            continue;
+        if (k == EL_BR) {
+            cell_flush(c);
+            continue;
+        }
+        if (depth >= NJ_READERS_MAX_DEPTH)
+            continue;
+        if (k == EL_INLINE) {
+            cell_walk(c, n, depth + 1);
+        } else {
+            cell_flush(c);
+            if (is_name(n, "td") || is_name(n, "th"))
+                c->sep = 1;
+            cell_walk(c, n, depth + 1);
+            cell_flush(c);
+        }
+    }
+}
+
+/* The text of a cell (or caption): its pieces joined by the rule of nj_rtext.h. */
+static int
+cell_text(const xmlNode *cell, struct nj_sb *out)
+{
+    struct cellctx c = {.out = out, .rc = 0};
+    nj_sb_init(&c.piece);
+    nj_sb_reset(out);
+    cell_walk(&c, cell, 0);
+    cell_flush(&c);
+    nj_sb_free(&c.piece);
+    return c.rc;
+}
+
+/* ---- phase 1: collect blocks --------------------------------------------------------- */
+
+static int
+push_item(struct hctx *c, enum item_kind kind, xmlNode *node, char *text, unsigned heading)
+{
+    if (c->n_items == c->cap_items) {
+        size_t cap = c->cap_items ? c->cap_items * 2 : 128;
+        struct item *it = realloc(c->items, cap * sizeof(*it));
+        if (it == NULL)
+            return NJ_ENOMEM;
+        c->items = it;
+        c->cap_items = cap;
+    }
+    c->items[c->n_items++] = (struct item){kind, node, text, heading};
+    return NJ_OK;
+}
+
+static int
+flush_line(struct hctx *c)
+{
+    nj_sb_trim(&c->line);
+    if (c->line.len == 0)
+        return NJ_OK;
+    char *t = malloc(c->line.len + 1);
+    if (t == NULL)
+        return NJ_ENOMEM;
+    memcpy(t, c->line.p, c->line.len + 1);
+    nj_sb_reset(&c->line);
+    if (push_item(c, ITEM_TEXT, c->block, t, c->heading) != NJ_OK) {
+        free(t);
+        return NJ_ENOMEM;
+    }
+    return NJ_OK;
+}
+
+static unsigned
+count_rows(const xmlNode *n, int depth)
+{
+    unsigned k = 0;
+    for (const xmlNode *ch = n->children; ch != NULL; ch = ch->next) {
+        if (ch->type != XML_ELEMENT_NODE)
+            continue;
+        if (is_name(ch, "tr"))
+            k++;
+        else if (depth < 3 && !is_name(ch, "table"))
+            k += count_rows(ch, depth + 1);
+    }
+    return k;
+}
+
+/* Non-zero when a table below N (not N itself) has three rows or more. */
+static int
+has_big_inner_table(const xmlNode *n, int depth)
+{
+    for (const xmlNode *ch = n->children; ch != NULL; ch = ch->next) {
+        if (ch->type != XML_ELEMENT_NODE || depth >= NJ_READERS_MAX_DEPTH)
+            continue;
+        if (is_name(ch, "table") && count_rows(ch, 0) >= 3)
+            return 1;
+        if (has_big_inner_table(ch, depth + 1))
+            return 1;
+    }
+    return 0;
+}
+
+static unsigned
+popcount6(unsigned m)
+{
+    unsigned k = 0;
+    for (int i = 0; i < 6; i++)
+        k += (m >> i) & 1u;
+    return k;
+}
+
+/*
+ * A layout table holds the page rather than data: it contains a table of three rows or
+ * more, or two part headings or more.  Its cells are walked like <div>s.
+ */
+static int
+is_layout_table(const xmlNode *t)
+{
+    if (has_big_inner_table(t, 0))
+        return 1;
+    xmlChar *s = xmlNodeGetContent(t);
+    if (s == NULL)
+        return 0;
+    int layout = popcount6(nj_rtext_part_mask((const char *)s)) >= 2;
+    xmlFree(s);
+    return layout;
+}
+
+static int collect(struct hctx *c, xmlNode *parent, int depth);
+
+static int
+collect_table(struct hctx *c, xmlNode *t)
+{
+    int rc = flush_line(c);
+    if (rc)
+        return rc;
+    for (xmlNode *ch = t->children; ch != NULL; ch = ch->next) {
+        if (!is_name(ch, "caption"))
+            continue;
+        struct nj_sb sb;
+        nj_sb_init(&sb);
+        rc = cell_text(ch, &sb);
+        if (rc == 0 && sb.len > 0) {
+            char *txt = malloc(sb.len + 1);
+            if (txt == NULL)
+                rc = NJ_ENOMEM;
+            else {
+                memcpy(txt, sb.p, sb.len + 1);
+                rc = push_item(c, ITEM_TEXT, t, txt, 0);
+                if (rc)
+                    free(txt);
+            }
+        }
+        nj_sb_free(&sb);
+        if (rc)
+            return rc;
+    }
+    return push_item(c, ITEM_TABLE, t, NULL, 0);
+}
+
+static int
+collect(struct hctx *c, xmlNode *parent, int depth)
+{
+    int rc = NJ_OK;
+    for (xmlNode *n = parent->children; n != NULL && rc == NJ_OK; n = n->next) {
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+            if (n->content != NULL)
+                rc = nj_sb_add_collapsed(&c->line, (const char *)n->content,
+                                         strlen((const char *)n->content));
+            continue;
+        }
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        enum elem_class k = classify(n);
+        if (k == EL_SKIP || (k == EL_CHROME && !c->in_article))
+            continue;
+        if (k == EL_BR) {
+            rc = flush_line(c);
+            continue;
+        }
+        if (depth >= NJ_READERS_MAX_DEPTH)
+            continue;
+        if (k == EL_TABLE && !is_layout_table(n)) {
+            rc = collect_table(c, n);
+            continue;
+        }
+        if (k == EL_INLINE) {
+            rc = collect(c, n, depth + 1);
+            continue;
+        }
+        /* a block (or a layout table, or an article's header/footer) */
+        rc = flush_line(c);
+        if (rc)
+            break;
+        xmlNode *saved_block = c->block;
+        unsigned saved_heading = c->heading;
+        int saved_article = c->in_article;
+        c->block = n;
+        if (heading_level(n))
+            c->heading = heading_level(n);
+        if (is_name(n, "article") || is_name(n, "main") || is_name(n, "section"))
+            c->in_article = 1;
+        rc = collect(c, n, depth + 1);
+        if (rc == NJ_OK)
+            rc = flush_line(c);
+        c->block = saved_block;
+        c->heading = saved_heading;
+        c->in_article = saved_article;
+    }
+    return rc;
+}
+
+/* ---- phase 2: find the report body --------------------------------------------------- */
+
+static int
+is_report_table(const xmlNode *t)
+{
+    static const char *const keys[] = {"第二十条", "申请人情况", "行政复议", "本年新收",
+                                       "信息内容",  "自然人",     "行政诉讼"};
+    xmlChar *s = xmlNodeGetContent(t);
+    if (s == NULL)
+        return 0;
+    int hit = 0;
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !hit; i++)
+        hit = strstr((const char *)s, keys[i]) != NULL;
+    xmlFree(s);
+    return hit;
+}
+
+static unsigned
+node_depth(const xmlNode *n)
+{
+    unsigned d = 0;
+    for (; n != NULL; n = n->parent)
+        d++;
+    return d;
+}
+
+static xmlNode *
+lca(xmlNode *a, xmlNode *b)
+{
+    if (a == NULL)
+        return b;
+    if (b == NULL)
+        return a;
+    unsigned da = node_depth(a), db = node_depth(b);
+    while (da > db) {
+        a = a->parent;
+        da--;
+    }
+    while (db > da) {
+        b = b->parent;
+        db--;
+    }
+    while (a != b) {
+        a = a->parent;
+        b = b->parent;
+    }
+    return a;
+}
+
+static int
+is_under(const xmlNode *n, const xmlNode *root)
+{
+    for (; n != NULL; n = n->parent)
+        if (n == root)
+            return 1;
+    return 0;
+}
+
+static xmlNode *
+find_root(struct hctx *c, xmlNode *body)
+{
+    xmlNode *root = NULL;
+    size_t first_key = c->n_items;
+    for (size_t i = 0; i < c->n_items; i++) {
+        const struct item *it = &c->items[i];
+        int key = it->kind == ITEM_TEXT ? nj_rtext_part_heading(it->text) != 0
+                                        : is_report_table(it->node);
+        if (!key)
+            continue;
+        root = lca(root, it->node);
+        if (first_key == c->n_items)
+            first_key = i;
+    }
+    if (root == NULL)
+        return body;
+    /* the title nearest before the first key block, else the first one after it */
+    xmlNode *title = NULL;
+    for (size_t i = 0; i < c->n_items; i++) {
+        const struct item *it = &c->items[i];
+        if (it->kind != ITEM_TEXT || !nj_rtext_is_title(it->text))
+            continue;
+        if (i < first_key || title == NULL)
+            title = it->node;
+        if (i > first_key)
+            break;
+    }
+    root = lca(root, title);
+    return root != NULL ? root : body;
+}
+
+/* ---- phase 3: emit -------------------------------------------------------------------- */
+
+static unsigned
+span_attr(const xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    if (v == NULL)
+        return 1;
+    const char *s = (const char *)v;
+    while (*s == ' ' || *s == '\t' || *s == '"' || *s == '\'')
+        s++;
+    unsigned long k = 0;
+    int digits = 0;
+    for (; *s >= '0' && *s <= '9'; s++, digits++)
+        if (k < 100000)
+            k = k * 10 + (unsigned long)(*s - '0');
+    xmlFree(v);
+    if (!digits)
+        return 1;
+    return (unsigned)k; /* 0 is kept: rowspan=0 reaches to the end of the table */
+}
+
+static size_t
+collect_rows(xmlNode *t, xmlNode **rows, size_t max)
+{
+    size_t n = 0;
+    for (xmlNode *ch = t->children; ch != NULL; ch = ch->next) {
+        if (is_name(ch, "tr")) {
+            if (n < max)
+                rows[n++] = ch;
+        } else if (is_name(ch, "thead") || is_name(ch, "tbody") || is_name(ch, "tfoot")) {
+            for (xmlNode *r = ch->children; r != NULL; r = r->next)
+                if (is_name(r, "tr") && n < max)
+                    rows[n++] = r;
+        }
+    }
+    return n;
+}
+
+struct grid {
+    unsigned rem[NJ_HTML_MAX_COLS];       /* rows still covered below the current one */
+    const char *text[NJ_HTML_MAX_COLS];   /* text of the cell covering each column */
+    unsigned flags[NJ_HTML_MAX_COLS];     /* its heading flag */
+    char **pool;                          /* cell texts of the table, freed at the end */
+    size_t n_pool, cap_pool;
+};
+
+static char *
+pool_add(struct grid *g, const struct nj_sb *sb)
+{
+    if (g->n_pool == g->cap_pool) {
+        size_t cap = g->cap_pool ? g->cap_pool * 2 : 64;
+        char **p = realloc(g->pool, cap * sizeof(*p));
+        if (p == NULL)
+            return NULL;
+        g->pool = p;
+        g->cap_pool = cap;
+    }
+    char *t = malloc(sb->len + 1);
+    if (t == NULL)
+        return NULL;
+    if (sb->len)
+        memcpy(t, sb->p, sb->len);
+    t[sb->len] = '\0';
+    g->pool[g->n_pool++] = t;
+    return t;
+}
+
+static int
+emit_table(struct nj_doc *doc, xmlNode *t, unsigned loc)
+{
+    int rc = NJ_OK;
+    struct grid *g = calloc(1, sizeof(*g));
+    xmlNode **rows = calloc(NJ_HTML_MAX_ROWS, sizeof(*rows));
+    struct nj_sb sb;
+    nj_sb_init(&sb);
+    if (g == NULL || rows == NULL) {
+        rc = NJ_ENOMEM;
+        goto out;
+    }
+    size_t n_rows = collect_rows(t, rows, NJ_HTML_MAX_ROWS);
+    unsigned width = 0;
+    rc = nj_doc_begin_table(doc);
+    for (size_t r = 0; r < n_rows && rc == NJ_OK; r++) {
+        rc = nj_doc_add_row(doc, loc);
+        unsigned col = 0;
+        for (xmlNode *cell = rows[r]->children; cell != NULL && rc == NJ_OK; cell = cell->next) {
+            int th = is_name(cell, "th");
+            if (!th && !is_name(cell, "td"))
+                continue;
+            while (col < NJ_HTML_MAX_COLS && g->rem[col] > 0 && rc == NJ_OK) {
+                rc = nj_doc_add_cell(doc, g->text[col], strlen(g->text[col]), col,
+                                     NJ_CELL_SPANNED | g->flags[col]);
+                g->rem[col]--;
+                col++;
+            }
+            if (rc != NJ_OK || col >= NJ_HTML_MAX_COLS)
+                break;
+            unsigned cs = span_attr(cell, "colspan");
+            unsigned rs = span_attr(cell, "rowspan");
+            unsigned left = (unsigned)(n_rows - r);
+            if (cs == 0)
+                cs = 1;
+            if (cs > NJ_HTML_MAX_COLS - col)
+                cs = NJ_HTML_MAX_COLS - col;
+            if (rs == 0 || rs > left)
+                rs = left;
+            rc = cell_text(cell, &sb);
+            const char *txt = rc == NJ_OK ? pool_add(g, &sb) : NULL;
+            if (txt == NULL) {
+                rc = NJ_ENOMEM;
+                break;
+            }
+            unsigned hf = th ? NJ_CELL_HEADING : 0;
+            for (unsigned k = 0; k < cs && rc == NJ_OK; k++) {
+                rc = nj_doc_add_cell(doc, txt, strlen(txt), col + k,
+                                     (k ? NJ_CELL_SPANNED : 0) | hf);
+                g->rem[col + k] = rs - 1;
+                g->text[col + k] = txt;
+                g->flags[col + k] = hf;
+            }
+            col += cs;
+            if (col > width)
+                width = col;
+        }
+        /* positions to the right still covered by cells from rows above */
+        for (; col < width && rc == NJ_OK; col++) {
+            if (g->rem[col] == 0)
+                continue;
+            rc = nj_doc_add_cell(doc, g->text[col], strlen(g->text[col]), col,
+                                 NJ_CELL_SPANNED | g->flags[col]);
+            g->rem[col]--;
+        }
+    }
+    if (rc == NJ_OK)
+        rc = nj_doc_end_table(doc);
+out:
+    if (g != NULL) {
+        for (size_t i = 0; i < g->n_pool; i++)
+            free(g->pool[i]);
+        free(g->pool);
+    }
+    free(g);
+    free(rows);
+    nj_sb_free(&sb);
+    return rc;
+}
+
+/* ---- charset and entry point ---------------------------------------------------------- */
+
+/* The charset a <meta> declares in the first 8 KB (charset=… or content="…; charset=…"). */
+static void
+sniff_meta_charset(const unsigned char *buf, size_t len, char *out, size_t out_size)
+{
+    out[0] = '\0';
+    size_t lim = len < 8192 ? len : 8192;
+    for (size_t i = 0; i + 5 < lim; i++) {
+        if (buf[i] != '<' || strncasecmp((const char *)buf + i + 1, "meta", 4) != 0)
+            continue;
+        size_t end = i + 5;
+        while (end < lim && buf[end] != '>')
+            end++;
+        for (size_t j = i + 5; j + 7 < end; j++) {
+            if (strncasecmp((const char *)buf + j, "charset", 7) != 0)
+                continue;
+            size_t k = j + 7;
+            while (k < end && (buf[k] == ' ' || buf[k] == '\t'))
+                k++;
+            if (k >= end || buf[k] != '=')
+                continue;
+            k++;
+            while (k < end && (buf[k] == ' ' || buf[k] == '"' || buf[k] == '\''))
+                k++;
+            size_t o = 0;
+            while (k < end && o + 1 < out_size &&
+                   ((buf[k] >= 'a' && buf[k] <= 'z') || (buf[k] >= 'A' && buf[k] <= 'Z') ||
+                    (buf[k] >= '0' && buf[k] <= '9') || buf[k] == '-' || buf[k] == '_'))
+                out[o++] = (char)buf[k++];
+            out[o] = '\0';
+            if (o > 0)
+                return;
+        }
+        i = end;
+    }
+}
+
+static const char *
+canonical_charset(const char *declared)
+{
+    if (declared[0] == '\0')
+        return NULL;
+    if (strcasecmp(declared, "gb2312") == 0 || strcasecmp(declared, "gbk") == 0 ||
+        strcasecmp(declared, "gb18030") == 0 || strcasecmp(declared, "x-gbk") == 0 ||
+        strcasecmp(declared, "cp936") == 0 || strcasecmp(declared, "euc-cn") == 0)
+        return NJ_ENC_GB18030;
+    if (strcasecmp(declared, "utf-8") == 0 || strcasecmp(declared, "utf8") == 0)
+        return NJ_ENC_UTF8;
+    return declared;
+}
+
+int
+nj_html_read(const unsigned char *buf, size_t len, enum nj_lang lang, struct nj_doc *doc,
+             char *encoding, size_t encoding_size, char *err, size_t err_size)
+{
+    int rc = NJ_OK;
+    struct nj_decoded dec = {0};
+    htmlDocPtr hd = NULL;
+    struct hctx c = {0};
+    nj_sb_init(&c.line);
+    char declared[32];
+    const char *reason = NULL;
+
+    if (buf == NULL || doc == NULL || len > INT_MAX) {
+        set_err(err, err_size, lang, "HTML 文件过大或为空，无法读取",
+                "the HTML file is empty or too large to read");
+        return NJ_EINVAL;
+    }
+    sniff_meta_charset(buf, len, declared, sizeof(declared));
+    rc = nj_decode(buf, len, canonical_charset(declared), &dec, &reason);
+    if (rc == NJ_ENOMEM)
+        goto out;
+    if (rc != NJ_OK) {
+        char msg[256];
+        snprintf(msg, sizeof(msg), "%s",
+                 lang == NJ_LANG_EN ? "the HTML page's text encoding cannot be decoded"
+                                    : "无法识别该 HTML 网页的文字编码，请另存为 UTF-8 编码后重试");
+        if (reason != NULL && lang == NJ_LANG_EN)
+            snprintf(msg, sizeof(msg), "the HTML page's text encoding cannot be decoded (%s)",
+                     reason);
+        set_err(err, err_size, lang, msg, msg);
+        goto out;
+    }
+    if (encoding != NULL && encoding_size > 0)
+        snprintf(encoding, encoding_size, "%s", dec.encoding ? dec.encoding : NJ_ENC_UTF8);
+
+    hd = htmlReadMemory(dec.text, (int)dec.len, NULL, "UTF-8",
+                        HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                            HTML_PARSE_NONET);
+    if (hd == NULL) {
+        set_err(err, err_size, lang, "文件不是可以解析的 HTML 网页",
+                "the file is not an HTML page that can be parsed");
+        rc = NJ_EINVAL;
+        goto out;
+    }
+    xmlNode *top = xmlDocGetRootElement(hd);
+    xmlNode *body = NULL;
+    for (xmlNode *n = top ? top->children : NULL; n != NULL; n = n->next)
+        if (is_name(n, "body"))
+            body = n;
+    if (body == NULL)
+        body = top;
+    if (body == NULL)
+        goto out; /* an empty page gives an empty document */
+
+    c.block = body;
+    rc = collect(&c, body, 0);
+    if (rc == NJ_OK)
+        rc = flush_line(&c);
+    if (rc != NJ_OK)
+        goto out;
+
+    xmlNode *root = find_root(&c, body);
+    unsigned para = 0;
+    for (size_t i = 0; i < c.n_items && rc == NJ_OK; i++) {
+        const struct item *it = &c.items[i];
+        if (!is_under(it->node, root))
+            continue;
+        para++;
+        if (it->kind == ITEM_TEXT)
+            rc = nj_doc_add_text(doc, it->text, strlen(it->text), para, it->heading);
+        else
+            rc = emit_table(doc, it->node, para);
+    }
+out:
+    if (rc == NJ_ENOMEM)
+        set_err(err, err_size, lang, "内存不足，无法读取 HTML 网页",
+                "out of memory while reading the HTML page");
+    for (size_t i = 0; i < c.n_items; i++)
+        free(c.items[i].text);
+    free(c.items);
+    nj_sb_free(&c.line);
+    if (hd != NULL)
+        xmlFreeDoc(hd);
+    free(dec.text);
+    return rc;
+}

@@ -1,0 +1,66 @@
+/*
+ * nianjiand.c - the drop-folder daemon: command line only; see nj_daemon.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nj_config.h"
+#include "nj_core.h"
+#include "nj_daemon.h"
+#include "nj_log.h"
+
+static void
+usage(FILE *f)
+{
+    fprintf(f, "usage: nianjiand [-c FILE] [-n] [-f] [--version] [--help]\n"
+               "  -c FILE    configuration (default %s)\n"
+               "  -n         check the configuration, print every error and exit (0 or 78)\n"
+               "  -f         stay in the foreground (always the case; kept for scripts)\n",
+            NJ_CONFIG_DEFAULT_PATH);
+}
+
+int
+main(int argc, char **argv)
+{
+    const char *path = NJ_CONFIG_DEFAULT_PATH;
+    int check_only = 0;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) {
+            if (++i >= argc) {
+                usage(stderr);
+                return 64;
+            }
+            path = argv[i];
+        } else if (strcmp(a, "-n") == 0 || strcmp(a, "--check-config") == 0) {
+            check_only = 1;
+        } else if (strcmp(a, "-f") == 0 || strcmp(a, "--foreground") == 0) {
+            /* nianjiand never daemonises itself; systemd or the shell supervises it. */
+        } else if (strcmp(a, "--version") == 0) {
+            printf("nianjiand %s\n", NJ_VERSION);
+            return 0;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "nianjiand: unknown option %s\n", a);
+            usage(stderr);
+            return 64;
+        }
+    }
+    if (check_only) {
+        struct nj_config *cfg = NULL;
+        char *errors = NULL;
+        if (nj_config_load(path, &cfg, &errors) < 0) {
+            fputs(errors ? errors : "configuration invalid\n", stderr);
+            free(errors);
+            return NJ_EXIT_CONFIG;
+        }
+        nj_config_free(cfg);
+        printf("%s: configuration OK\n", path);
+        return 0;
+    }
+    return nj_daemon_run(path);
+}
