@@ -361,6 +361,13 @@ find_title(struct nj_report *rep)
         memcpy(full + fl, k, kl);
         fl += kl;
         full[fl] = '\0';
+        /* The joined title may complete a longer suffix ("…信息公开" + "工作年度报告"). */
+        for (int s2 = 0; s2 < si; s2++) {
+            if (strstr(full, suffixes[s2])) {
+                si = s2;
+                break;
+            }
+        }
         const char *h2 = strstr(full, suffixes[si]);
         rep->title_found = 1;
         rep->title_loc = b->loc;

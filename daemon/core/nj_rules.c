@@ -389,95 +389,6 @@ check_parts(struct ctx *c)
     }
 }
 
-/* ---- value sets for arithmetic on ambiguous rows ----------------------------------- */
-
-#define SETMAX 2048
-
-struct vset {
-    int n;         /* -1 = unknown */
-    int64_t v[SETMAX];
-};
-
-static void
-set_one(struct vset *s, int64_t v)
-{
-    s->n = 1;
-    s->v[0] = v;
-}
-
-/* Adds SIGN * B into A (Minkowski sum); unknown when it grows too large. */
-static void
-set_add(struct vset *a, const struct vset *b, int sign)
-{
-    if (a->n < 0 || b->n < 0) {
-        a->n = -1;
-        return;
-    }
-    static _Thread_local int64_t tmp[SETMAX];
-    int n = 0;
-    for (int i = 0; i < a->n; i++)
-        for (int j = 0; j < b->n; j++) {
-            int64_t x = a->v[i] + sign * b->v[j];
-            int k;
-            for (k = 0; k < n; k++)
-                if (tmp[k] == x)
-                    break;
-            if (k == n) {
-                if (n == SETMAX) {
-                    a->n = -1;
-                    return;
-                }
-                tmp[n++] = x;
-            }
-        }
-    memcpy(a->v, tmp, sizeof(int64_t) * (size_t)n);
-    a->n = n;
-}
-
-static int
-set_has(const struct vset *s, int64_t x)
-{
-    for (int i = 0; i < s->n; i++)
-        if (s->v[i] == x)
-            return 1;
-    return 0;
-}
-
-/* The possible values of table 三 cell (row, col). */
-static void
-t3_cell_set(const struct nj_t3 *t, int row, int col, struct vset *s)
-{
-    const struct nj_t3row *r = &t->r[row];
-    s->n = -1;
-    if (!r->found || r->ragged)
-        return;
-    if (r->ambiguous) {
-        if (r->cands.too_many || r->cands.n == 0)
-            return;
-        /* Column index within the candidate vector. */
-        int j = 0, idx = -1;
-        for (int c = 0; c < NJ_T3_COLS; c++) {
-            if (t->n_cols == NJ_T3_COLS || t->col_present[c]) {
-                if (c == col)
-                    idx = j;
-                j++;
-            }
-        }
-        if (idx < 0)
-            return;
-        s->n = 0;
-        for (int i = 0; i < r->cands.n; i++) {
-            int64_t v = r->cands.vals[(size_t)i * (size_t)r->cands.width + (size_t)idx];
-            if (!set_has(s, v) && s->n < SETMAX)
-                s->v[s->n++] = v;
-        }
-        return;
-    }
-    const struct nj_val *v = &r->v[col];
-    if (v->state == NJ_V_OK || v->state == NJ_V_BLANK)
-        set_one(s, v->state == NJ_V_OK ? v->v : 0);
-}
-
 /* ---- table 三 ------------------------------------------------------------------- */
 
 static const char *
@@ -513,6 +424,122 @@ t3_result_rows(const struct nj_t3 *t, int *rows)
         rows[n++] = 22;
     }
     return n;
+}
+
+/* One reading of table 三: every cell's value, with the digits of run-together rows split
+ * in the way that satisfies the most identities (never used to hide an error: a row whose
+ * own total fails under every split is reported as such, and whatever the best reading
+ * still violates is reported). */
+struct reading {
+    int64_t v[NJ_T3_ROWS][NJ_T3_COLS];
+    int known[NJ_T3_ROWS][NJ_T3_COLS];
+    int n_amb;
+};
+
+#define MAX_COMBOS 200000
+
+static int
+row_total_ok(const int64_t *v)
+{
+    return v[6] == v[0] + v[1] + v[2] + v[3] + v[4] + v[5];
+}
+
+static int
+count_ok(const struct reading *rd, const int *res_rows, int nres)
+{
+    int n = 0;
+    for (int col = 0; col < NJ_T3_COLS; col++) {
+        int64_t items = 0;
+        for (int k = 0; k < nres; k++)
+            items += rd->v[res_rows[k]][col];
+        n += items == rd->v[23][col];
+        n += rd->v[0][col] + rd->v[1][col] == rd->v[23][col] + rd->v[24][col];
+    }
+    return n;
+}
+
+/* Returns 1 when a reading was made (all ambiguous rows resolved), 0 otherwise. */
+static int
+resolve_t3(const struct nj_t3 *t, const int *res_rows, int nres, struct reading *rd)
+{
+    memset(rd, 0, sizeof(*rd));
+    int amb[NJ_T3_ROWS], namb = 0;
+    int *choice[NJ_T3_ROWS];
+    int nchoice[NJ_T3_ROWS];
+    for (int i = 0; i < NJ_T3_ROWS; i++) {
+        const struct nj_t3row *r = &t->r[i];
+        if (!r->found || r->ragged)
+            continue;
+        if (r->ambiguous) {
+            if (r->cands.too_many || r->cands.n == 0 || r->cands.width != NJ_T3_COLS)
+                continue;
+            amb[namb++] = i;
+            continue;
+        }
+        for (int col = 0; col < NJ_T3_COLS; col++) {
+            const struct nj_val *v = &r->v[col];
+            if (v->state == NJ_V_OK || v->state == NJ_V_BLANK) {
+                rd->v[i][col] = v->state == NJ_V_OK ? v->v : 0;
+                rd->known[i][col] = 1;
+            }
+        }
+    }
+    rd->n_amb = namb;
+    if (namb == 0)
+        return 1;
+    /* Keep, per row, the splits that satisfy the row's own total when there are any. */
+    double combos = 1;
+    for (int a = 0; a < namb; a++) {
+        const struct nj_cands *cd = &t->r[amb[a]].cands;
+        choice[a] = malloc(sizeof(int) * (size_t)cd->n);
+        if (choice[a] == NULL) {
+            for (int b = 0; b < a; b++)
+                free(choice[b]);
+            return 0;
+        }
+        nchoice[a] = 0;
+        for (int q = 0; q < cd->n; q++)
+            if (row_total_ok(cd->vals + (size_t)q * NJ_T3_COLS))
+                choice[a][nchoice[a]++] = q;
+        if (nchoice[a] == 0)
+            for (int q = 0; q < cd->n; q++)
+                choice[a][nchoice[a]++] = q;
+        combos *= nchoice[a];
+    }
+    int ok = combos <= MAX_COMBOS;
+    if (ok) {
+        int idx[NJ_T3_ROWS] = {0}, best_idx[NJ_T3_ROWS] = {0};
+        int best = -1;
+        for (;;) {
+            for (int a = 0; a < namb; a++) {
+                const struct nj_cands *cd = &t->r[amb[a]].cands;
+                const int64_t *v = cd->vals + (size_t)choice[a][idx[a]] * NJ_T3_COLS;
+                for (int col = 0; col < NJ_T3_COLS; col++)
+                    rd->v[amb[a]][col] = v[col];
+            }
+            int sc = count_ok(rd, res_rows, nres);
+            if (sc > best) {
+                best = sc;
+                memcpy(best_idx, idx, sizeof(idx));
+            }
+            int a = 0;
+            while (a < namb && ++idx[a] == nchoice[a])
+                idx[a++] = 0;
+            if (a == namb)
+                break;
+        }
+        for (int a = 0; a < namb; a++) {
+            const struct nj_cands *cd = &t->r[amb[a]].cands;
+            const int64_t *v = cd->vals + (size_t)choice[a][best_idx[a]] * NJ_T3_COLS;
+            for (int col = 0; col < NJ_T3_COLS; col++) {
+                rd->v[amb[a]][col] = v[col];
+                rd->known[amb[a]][col] = 1;
+            }
+        }
+    }
+    for (int a = 0; a < namb; a++)
+        free(choice[a]);
+    return 1;
 }
 
 static void
@@ -710,7 +737,7 @@ check_t3(struct ctx *c)
                     nj_t3_row_label(i), at(c, tot->loc), (long long)tot->v, (long long)r->v[0].v,
                     (long long)r->v[1].v, (long long)r->v[2].v, (long long)r->v[3].v,
                     (long long)r->v[4].v, (long long)r->v[5].v, (long long)sum,
-                    (long long)(tot->v - sum));
+                    (long long)llabs(tot->v - sum));
             if (f) {
                 f->has_arith = 1;
                 f->expected = sum;
@@ -721,98 +748,63 @@ check_t3(struct ctx *c)
     /* H2: （七）总计 = the sum of all result rows; H1: 一 + 二 = 三(七) + 四, per column. */
     int res_rows[NJ_T3_ROWS];
     int nres = t3_result_rows(t, res_rows);
-    struct vset *sa = malloc(sizeof(struct vset) * 2);
-    if (sa == NULL)
-        return;
-    struct vset *acc = &sa[0], *cell = &sa[1];
-    for (int col = 0; col < NJ_T3_COLS; col++) {
-        /* H2 */
-        acc->n = 1;
-        acc->v[0] = 0;
-        int exact = 1;
+    struct reading rd;
+    int resolved = resolve_t3(t, res_rows, nres, &rd);
+    const char *note_zh = rd.n_amb ? "（表中数字连写，已按最能满足勾稽关系的拆分读取）" : "";
+    const char *note_en =
+        rd.n_amb ? " (digits run together; read with the split that best satisfies the "
+                   "identities)"
+                 : "";
+    const char *note = c->lang == NJ_LANG_EN ? note_en : note_zh;
+    for (int col = 0; resolved && col < NJ_T3_COLS; col++) {
+        int ok = rd.known[23][col];
         int64_t items = 0;
         for (int k = 0; k < nres; k++) {
-            t3_cell_set(t, res_rows[k], col, cell);
-            if (cell->n != 1)
-                exact = 0;
-            else
-                items += cell->v[0];
-            set_add(acc, cell, 1);
+            ok &= rd.known[res_rows[k]][col];
+            items += rd.v[res_rows[k]][col];
         }
-        t3_cell_set(t, 23, col, cell);
-        if (cell->n != 1)
-            exact = 0;
-        int64_t total = cell->n == 1 ? cell->v[0] : 0;
-        set_add(acc, cell, -1);
-        if (acc->n > 0 && !set_has(acc, 0)) {
+        int64_t total = rd.v[23][col];
+        if (ok && total != items) {
             where_t3(&w, 23, col, t->r[23].loc);
-            struct nj_finding *f;
-            if (exact) {
-                f = add(c, "T3.RESULT_TOTAL", &w,
-                        "表三“%s”列：“（七）总计”为 %lld%s，但办理结果各项（予以公开至其他处理，共 %d 行）之和为 %lld，相差 %lld。",
-                        "Table 3 column '%s': '（七）总计' is %lld%s but the result rows (予以公开 "
-                        "to 其他处理, %d rows) add up to %lld, a difference of %lld.",
-                        nj_t3_col_label(col), (long long)total, at(c, t->r[23].loc), nres,
-                        (long long)items, (long long)(total - items));
-                if (f) {
-                    f->has_arith = 1;
-                    f->expected = items;
-                    f->actual = total;
-                }
-            } else {
-                f = add(c, "T3.RESULT_TOTAL", &w,
-                        "表三“%s”列：无论连写的数字怎样拆分，“（七）总计”%s都不等于办理结果各项之和。",
-                        "Table 3 column '%s': however the run-together digits are split, "
-                        "'（七）总计'%s never equals the sum of the result rows.",
-                        nj_t3_col_label(col), at(c, t->r[23].loc));
-                if (f)
-                    f->robust = 1;
+            struct nj_finding *f = add(
+                c, "T3.RESULT_TOTAL", &w,
+                "表三“%s”列：“（七）总计”为 %lld%s，但办理结果各项（予以公开至其他处理，共 %d 行）之和为 %lld，相差 %lld%s。",
+                "Table 3 column '%s': '（七）总计' is %lld%s but the result rows (予以公开 to "
+                "其他处理, %d rows) add up to %lld, a difference of %lld%s.",
+                nj_t3_col_label(col), (long long)total, at(c, t->r[23].loc), nres,
+                (long long)items, (long long)llabs(total - items), note);
+            if (f) {
+                f->has_arith = 1;
+                f->expected = items;
+                f->actual = total;
             }
         }
-        /* H1 */
-        acc->n = 1;
-        acc->v[0] = 0;
-        exact = 1;
-        int64_t vv[4] = {0, 0, 0, 0};
         static const int h1rows[4] = {0, 1, 23, 24};
-        static const int h1sign[4] = {1, 1, -1, -1};
+        ok = 1;
+        int64_t vv[4];
         for (int k = 0; k < 4; k++) {
-            t3_cell_set(t, h1rows[k], col, cell);
-            if (cell->n != 1)
-                exact = 0;
-            else
-                vv[k] = cell->v[0];
-            set_add(acc, cell, h1sign[k]);
+            ok &= rd.known[h1rows[k]][col];
+            vv[k] = rd.v[h1rows[k]][col];
         }
-        if (acc->n > 0 && !set_has(acc, 0)) {
+        if (ok && vv[0] + vv[1] != vv[2] + vv[3]) {
             where_t3(&w, -1, col, t->r[24].loc);
-            struct nj_finding *f;
-            if (exact) {
-                f = add(c, "T3.BALANCE", &w,
-                        "表三“%s”列：本年新收 %lld + 上年结转 %lld = %lld，而办理结果总计 %lld + 结转下年度 %lld = %lld，相差 %lld（应满足：第一项加第二项之和等于第三项加第四项之和）。",
-                        "Table 3 column '%s': new %lld + carried over %lld = %lld, but results "
-                        "total %lld + carried forward %lld = %lld, a difference of %lld (items "
-                        "1 + 2 must equal items 3 + 4).",
-                        nj_t3_col_label(col), (long long)vv[0], (long long)vv[1],
-                        (long long)(vv[0] + vv[1]), (long long)vv[2], (long long)vv[3],
-                        (long long)(vv[2] + vv[3]), (long long)(vv[0] + vv[1] - vv[2] - vv[3]));
-                if (f) {
-                    f->has_arith = 1;
-                    f->expected = vv[0] + vv[1];
-                    f->actual = vv[2] + vv[3];
-                }
-            } else {
-                f = add(c, "T3.BALANCE", &w,
-                        "表三“%s”列：无论连写的数字怎样拆分，本年新收 + 上年结转都不等于办理结果总计 + 结转下年度。",
-                        "Table 3 column '%s': however the run-together digits are split, new + "
-                        "carried over never equals results total + carried forward.",
-                        nj_t3_col_label(col));
-                if (f)
-                    f->robust = 1;
+            struct nj_finding *f = add(
+                c, "T3.BALANCE", &w,
+                "表三“%s”列：本年新收 %lld + 上年结转 %lld = %lld，而办理结果总计 %lld + 结转下年度 %lld = %lld，相差 %lld（应满足：第一项加第二项之和等于第三项加第四项之和）%s。",
+                "Table 3 column '%s': new %lld + carried over %lld = %lld, but results total "
+                "%lld + carried forward %lld = %lld, a difference of %lld (items 1 + 2 must "
+                "equal items 3 + 4)%s.",
+                nj_t3_col_label(col), (long long)vv[0], (long long)vv[1],
+                (long long)(vv[0] + vv[1]), (long long)vv[2], (long long)vv[3],
+                (long long)(vv[2] + vv[3]), (long long)llabs(vv[0] + vv[1] - vv[2] - vv[3]),
+                note);
+            if (f) {
+                f->has_arith = 1;
+                f->expected = vv[0] + vv[1];
+                f->actual = vv[2] + vv[3];
             }
         }
     }
-    free(sa);
 }
 
 /* ---- table 四 ------------------------------------------------------------------- */
@@ -931,7 +923,7 @@ check_t4(struct ctx *c)
                 "尚未审结 %lld = %lld, a difference of %lld.",
                 t4groups[g], at(c, v[4].loc), (long long)v[4].v, (long long)v[0].v,
                 (long long)v[1].v, (long long)v[2].v, (long long)v[3].v, (long long)parts,
-                (long long)(v[4].v - parts));
+                (long long)llabs(v[4].v - parts));
             if (f) {
                 f->has_arith = 1;
                 f->expected = parts;

@@ -152,8 +152,6 @@ core_cps(const char *s, size_t len, uint32_t *out, int max, int strip_num, int *
             while (end - r >= 3) {
                 const char *t = r;
                 uint32_t c = nj_u8_next(&t, end);
-                if (strchr("", 0) && 0)
-                    break;
                 if (c == 0x4E00 || c == 0x4E8C || c == 0x4E09 || c == 0x56DB || c == 0x4E94 ||
                     c == 0x516D || c == 0x4E03 || c == 0x516B || c == 0x4E5D || c == 0x5341) {
                     r = t;
@@ -488,6 +486,9 @@ tokenize_text(struct stream *st, const char *s, size_t len, unsigned loc, long r
                  * or sentence is text, not a value group. */
                 const char *after = last;
                 uint32_t c = 0;
+                size_t spl;
+                while (after < end && is_sp(after, end, &spl))
+                    after += spl;
                 if (after < end) {
                     const char *t = after;
                     c = nj_u8_next(&t, end);
@@ -523,6 +524,10 @@ tokenize_text(struct stream *st, const char *s, size_t len, unsigned loc, long r
                 continue;
             }
             if (numbering) {
+                /* A numbering mark (1. 2、) starts a new label fragment. */
+                add_frag(st, frag, (size_t)(numbering - frag), loc, row_id);
+                frag = numbering;
+                p = numbering;
                 while (p < end && is_digit(*p))
                     p++;
                 continue;
@@ -1377,11 +1382,32 @@ read_t2(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
         widths[nk++] = w;
         t->r[k->idx].expected = w;
     }
+    /* Table 二's row labels are distinctive, and its blocks are sometimes out of order
+     * (a conversion that moved block A below block D): each value group goes to the row
+     * its nearest label names, first come first served. */
     int as[NJ_T2_NROWS], fr[NJ_T2_NROWS];
-    struct align al = {as, fr, 0};
-    if (align_rows(&st, keys, nk, widths, &al)) {
-        free(st.v);
-        return NJ_ENOMEM;
+    for (int k = 0; k < nk; k++)
+        as[k] = fr[k] = -1;
+    size_t prev = (size_t)-1;
+    for (size_t i = 0; i < st.n; i++) {
+        if (st.v[i].kind != IT_VALS)
+            continue;
+        double best = 0.5;
+        int bk = -1, bf = -1;
+        for (int k = 0; k < nk; k++) {
+            int f;
+            double sc = group_score(&st, i, prev, &keys[k], widths[k], &f) - 0.15;
+            if (sc > best && as[k] < 0) {
+                best = sc;
+                bk = k;
+                bf = f;
+            }
+        }
+        if (bk >= 0) {
+            as[bk] = (int)i;
+            fr[bk] = bf;
+        }
+        prev = i;
     }
     int any = 0;
     for (int k = 0; k < nk; k++) {
@@ -1406,8 +1432,10 @@ read_t2(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
         if (keys[k].idx == NJ_T2_NORM && !f2019) {
             char fk[256];
             nj_keyform(f->s, f->len, fk, sizeof(fk));
-            if (strstr(fk, "行政规范性文件") == NULL)
+            if (strstr(fk, "行政规范性文件") == NULL) {
                 r->label_variant = 1;
+                r->label = "规范性文件";
+            }
         }
         int ambig;
         int n = read_group(g, widths[k], money[keys[k].idx], r->v, &r->cands, &ambig,
