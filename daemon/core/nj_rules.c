@@ -476,8 +476,14 @@ resolve_t3(const struct nj_t3 *t, const int *res_rows, int nres, struct reading 
             amb[namb++] = i;
             continue;
         }
+        int parts_nonzero = 0;
+        for (int col = 0; col < 6; col++)
+            parts_nonzero |= r->v[col].state == NJ_V_OK && r->v[col].v != 0;
         for (int col = 0; col < NJ_T3_COLS; col++) {
             const struct nj_val *v = &r->v[col];
+            /* A blank 总计 over non-zero parts is a missing total, not a zero. */
+            if (col == 6 && v->state == NJ_V_BLANK && parts_nonzero)
+                continue;
             if (v->state == NJ_V_OK || v->state == NJ_V_BLANK) {
                 rd->v[i][col] = v->state == NJ_V_OK ? v->v : 0;
                 rd->known[i][col] = 1;

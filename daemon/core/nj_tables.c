@@ -549,10 +549,22 @@ cell_is_text(const char *s)
 static void
 add_row_items(struct stream *st, const struct nj_block *b, long row_id, struct nj_arena *a)
 {
-    int last_text = -1;
+    /* The label part ends with the last text cell before the first number; text after
+     * the first number is a value that is not a number (reported by the rules). */
+    int last_text = -1, first_num = -1;
     for (size_t i = 0; i < b->n_cells; i++) {
         if (b->cells[i].flags & NJ_CELL_SPANNED)
             continue;
+        if (nj_num_like(b->cells[i].text)) {
+            first_num = (int)i;
+            break;
+        }
+    }
+    for (size_t i = 0; i < b->n_cells; i++) {
+        if (b->cells[i].flags & NJ_CELL_SPANNED)
+            continue;
+        if (first_num >= 0 && (int)i > first_num)
+            break;
         if (cell_is_text(b->cells[i].text))
             last_text = (int)i;
     }
