@@ -125,9 +125,9 @@ guess_utf16(const unsigned char *buf, size_t len)
         odd += buf[i + 1] == 0;
     }
     size_t pairs = n / 2;
-    if (odd > pairs / 3 && even < pairs / 20)
+    if (odd > pairs / 3 && even <= pairs / 20)
         return NJ_ENC_UTF16LE;
-    if (even > pairs / 3 && odd < pairs / 20)
+    if (even > pairs / 3 && odd <= pairs / 20)
         return NJ_ENC_UTF16BE;
     return NULL;
 }

@@ -67,6 +67,8 @@ struct nj_t3 {
     int col_present[NJ_T3_COLS];
     int n_cols;          /* columns the header names */
     int header_read;     /* at least one column label was read */
+    const char *group_variant[4]; /* （三）…（六） group labels worded differently */
+    unsigned group_loc[4];
     struct nj_t3row r[NJ_T3_ROWS];
 };
 

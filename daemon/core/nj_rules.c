@@ -590,6 +590,18 @@ check_t3(struct ctx *c)
             "25 rows in all.",
             at(c, t->r[NJ_T3_R6S].loc));
     }
+    static const char *const groups[4] = {"（三）不予公开", "（四）无法提供", "（五）不予处理",
+                                          "（六）其他处理"};
+    for (int gi = 0; gi < 4; gi++) {
+        if (!t->group_variant[gi])
+            continue;
+        where_t3(&w, -1, -1, t->group_loc[gi]);
+        w.row = groups[gi];
+        w.cell = t->group_variant[gi];
+        add(c, "T3.LABEL", &w, "表三分组标题“%s”%s与规范表述“%s”不一致。",
+            "Table 3 group label '%s'%s differs from the official wording '%s'.",
+            t->group_variant[gi], at(c, t->group_loc[gi]), groups[gi]);
+    }
     int rows[NJ_T3_ROWS], nrows = 0;
     for (int i = 0; i < 25; i++) {
         if (t->layout2019 && i >= 20 && i <= 22)

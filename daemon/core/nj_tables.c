@@ -1204,6 +1204,28 @@ read_t3(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
             }
         }
     }
+    /* Group labels （三）不予公开 （四）无法提供 （五）不予处理 （六）其他处理 worded
+     * differently (e.g. "(六) 其他").  A single character left after the numeral is a
+     * line-wrap artifact, not a variant. */
+    static const char *const groups[4] = {"(三)不予公开", "(四)无法提供", "(五)不予处理",
+                                          "(六)其他处理"};
+    for (size_t i = 0; i < st.n; i++) {
+        const struct item *it = &st.v[i];
+        if (it->kind != IT_FRAG)
+            continue;
+        char k[256];
+        size_t kl = nj_keyform(it->s, it->len, k, sizeof(k));
+        for (int gi = 0; gi < 4; gi++) {
+            if (kl < 5 || strncmp(k, groups[gi], 5) != 0 || t->group_variant[gi])
+                continue;
+            const char *rest = k + 5, *want = groups[gi] + 5;
+            size_t rl = nj_u8_count(rest, strlen(rest));
+            if (rl >= 2 && strcmp(rest, want) != 0 && strncmp(want, rest, strlen(rest)) == 0) {
+                t->group_variant[gi] = nj_arena_strndup(rep->arena, it->s, it->len);
+                t->group_loc[gi] = it->loc;
+            }
+        }
+    }
     t->present = any || t->header_read;
     t->loc = loc_at(rep, lay, a);
     free(st.v);

@@ -1,0 +1,81 @@
+/* nj_utf8_test.c - key forms and reading numbers (report-format.md §8.3). */
+#include "nj_testlib.h"
+#include "nj_utf8.h"
+
+#include <string.h>
+
+START_TEST(test_keyform)
+{
+    char k[128];
+    nj_keyform("（一） 予以公开", strlen("（一） 予以公开"), k, sizeof(k));
+    ck_assert_str_eq(k, "(一)予以公开");
+    nj_keyform("３.危及“三安全一稳定”", strlen("３.危及“三安全一稳定”"), k, sizeof(k));
+    ck_assert_str_eq(k, "3.危及三安全一稳定");
+    nj_keyform("2025\xe3\x80\x80年", strlen("2025\xe3\x80\x80年"), k, sizeof(k));
+    ck_assert_str_eq(k, "2025年");
+}
+END_TEST
+
+START_TEST(test_numbers)
+{
+    struct nj_num n;
+    nj_num_parse("１２", &n);
+    ck_assert_int_eq(n.kind, NJ_NUM_INT);
+    ck_assert_int_eq(n.ival, 12);
+    nj_num_parse(" 1,234 ", &n);
+    ck_assert_int_eq(n.ival, 1234);
+    nj_num_parse("3 119", &n);
+    ck_assert_int_eq(n.ival, 3119);
+    nj_num_parse("—", &n);
+    ck_assert_int_eq(n.kind, NJ_NUM_PLACEHOLDER);
+    nj_num_parse("／", &n);
+    ck_assert_int_eq(n.kind, NJ_NUM_PLACEHOLDER);
+    nj_num_parse("无", &n);
+    ck_assert_int_eq(n.kind, NJ_NUM_PLACEHOLDER);
+    nj_num_parse("", &n);
+    ck_assert_int_eq(n.kind, NJ_NUM_EMPTY);
+    nj_num_parse("-3", &n);
+    ck_assert_int_eq(n.kind, NJ_NUM_INT);
+    ck_assert_int_eq(n.negative, 1);
+    nj_num_parse("0.00", &n);
+    ck_assert_int_eq(n.kind, NJ_NUM_INT);
+    nj_num_parse("0.038", &n);
+    ck_assert_int_eq(n.kind, NJ_NUM_DECIMAL);
+    ck_assert(n.dval > 0.037 && n.dval < 0.039);
+    nj_num_parse("5件", &n);
+    ck_assert_int_eq(n.ival, 5);
+    ck_assert_str_eq(n.unit, "件");
+    nj_num_parse("251000元", &n);
+    ck_assert_str_eq(n.unit, "元");
+    nj_num_parse("22（其中修订 16 件）", &n);
+    ck_assert_int_eq(n.ival, 22);
+    ck_assert_int_eq(n.annotated, 1);
+    nj_num_parse("若干", &n);
+    ck_assert_int_eq(n.kind, NJ_NUM_TEXT);
+    nj_num_parse("12a", &n);
+    ck_assert_int_eq(n.kind, NJ_NUM_TEXT);
+}
+END_TEST
+
+START_TEST(test_decode_cp)
+{
+    const char *s = "年\xff";
+    const char *p = s, *end = s + strlen(s);
+    ck_assert_uint_eq(nj_u8_next(&p, end), 0x5E74);
+    ck_assert_uint_eq(nj_u8_next(&p, end), 0xFFFD);
+    ck_assert_ptr_eq(p, end);
+    ck_assert_uint_eq(nj_u8_count("年度ab", strlen("年度ab")), 4);
+}
+END_TEST
+
+int
+main(void)
+{
+    Suite *s = suite_create("nj_utf8");
+    TCase *tc = tcase_create("utf8");
+    tcase_add_test(tc, test_keyform);
+    tcase_add_test(tc, test_numbers);
+    tcase_add_test(tc, test_decode_cp);
+    suite_add_tcase(s, tc);
+    return nj_t_run(s);
+}
