@@ -13,10 +13,11 @@
 static void
 usage(FILE *f)
 {
-    fprintf(f, "usage: nianjiand [-c FILE] [-n] [-f] [--version] [--help]\n"
-               "  -c FILE    configuration (default %s)\n"
-               "  -n         check the configuration, print every error and exit (0 or 78)\n"
-               "  -f         stay in the foreground (always the case; kept for scripts)\n",
+    fprintf(f,
+            "usage: nianjiand [-c FILE] [-n] [-f] [--version] [--help]\n"
+            "  -c FILE    configuration (default %s)\n"
+            "  -n         check the configuration, print every error and exit (0 or 78)\n"
+            "  -f         stay in the foreground (always the case; kept for scripts)\n",
             NJ_CONFIG_DEFAULT_PATH);
 }
 

@@ -27,22 +27,29 @@ enum node_type { N_SCALAR, N_SEQ, N_MAP };
 struct node {
     enum node_type type;
     unsigned line, col;
-    int plain;   /* scalar written without quotes */
-    char *value; /* scalar text */
+    int plain;          /* scalar written without quotes */
+    char *value;        /* scalar text */
     struct node **kids; /* seq items; map: key, value, key, value … */
     size_t n_kids;
     size_t cap;
 };
 
+struct error {
+    unsigned line, col, order;
+    char *text; /* one line, with its '\n' */
+};
+
 struct ctx {
     const char *name;
-    char *err;
-    size_t err_len, err_cap;
-    unsigned n_err;
+    struct error errs[MAX_ERRORS];
+    unsigned n_err; /* may exceed MAX_ERRORS: only the first ones are kept */
     int oom;
 };
 
-static void NJ_PRINTF(5, 6)
+static void add_error(struct ctx *c, unsigned line, unsigned col, const char *key, const char *fmt,
+                      ...) NJ_PRINTF(5, 6);
+
+static void
 add_error(struct ctx *c, unsigned line, unsigned col, const char *key, const char *fmt, ...)
 {
     char msg[512];
@@ -56,27 +63,62 @@ add_error(struct ctx *c, unsigned line, unsigned col, const char *key, const cha
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    int n = snprintf(head, sizeof head, "%s:%u:%u: %s: %s\n", c->name, line, col,
-                     key && *key ? key : "config", msg);
-    if (n < 0)
+    snprintf(head, sizeof head, "%s:%u:%u: %s: %s\n", c->name, line, col,
+             key && *key ? key : "config", msg);
+    char *text = strdup(head);
+    if (!text) {
+        c->oom = 1;
         return;
-    size_t len = (size_t)n < sizeof head ? (size_t)n : sizeof head - 1;
-    if (c->err_len + len + 1 > c->err_cap) {
-        size_t cap = c->err_cap ? c->err_cap * 2 : 512;
-        while (cap < c->err_len + len + 1)
-            cap *= 2;
-        char *p = realloc(c->err, cap);
-        if (!p) {
-            c->oom = 1;
-            return;
-        }
-        c->err = p;
-        c->err_cap = cap;
     }
-    memcpy(c->err + c->err_len, head, len);
-    c->err_len += len;
-    c->err[c->err_len] = '\0';
+    c->errs[c->n_err].line = line;
+    c->errs[c->n_err].col = col;
+    c->errs[c->n_err].order = c->n_err;
+    c->errs[c->n_err].text = text;
     c->n_err++;
+}
+
+static int
+error_cmp(const void *a, const void *b)
+{
+    const struct error *x = a, *y = b;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    if (x->col != y->col)
+        return x->col < y->col ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* All errors in file order, one per line (malloc'd); frees the collected ones. */
+static char *
+join_errors(struct ctx *c)
+{
+    unsigned kept = c->n_err < MAX_ERRORS ? c->n_err : MAX_ERRORS;
+    size_t len = 1;
+    char *out, *p;
+
+    qsort(c->errs, kept, sizeof c->errs[0], error_cmp);
+    for (unsigned i = 0; i < kept; i++)
+        len += strlen(c->errs[i].text);
+    if (c->n_err > MAX_ERRORS)
+        len += strlen(c->name) + 64;
+    out = malloc(len);
+    p = out;
+    for (unsigned i = 0; i < kept; i++) {
+        if (out) {
+            size_t n = strlen(c->errs[i].text);
+            memcpy(p, c->errs[i].text, n);
+            p += n;
+        }
+        free(c->errs[i].text);
+    }
+    if (out) {
+        *p = '\0';
+        if (c->n_err > MAX_ERRORS)
+            snprintf(p, len - (size_t)(p - out), "%s:1:1: config: %u more errors not shown\n",
+                     c->name, c->n_err - MAX_ERRORS);
+    }
+    c->n_err = 0;
+    return out;
 }
 
 /* ---- tree ------------------------------------------------------------------------- */
@@ -150,8 +192,7 @@ build_tree(struct ctx *c, const char *yaml, size_t len, int *failed)
                 add_error(c, (unsigned)m.line + 1, (unsigned)m.column + 1, "yaml", "%s %s",
                           parser.context, problem);
             else
-                add_error(c, (unsigned)m.line + 1, (unsigned)m.column + 1, "yaml", "%s",
-                          problem);
+                add_error(c, (unsigned)m.line + 1, (unsigned)m.column + 1, "yaml", "%s", problem);
             *failed = 1;
             break;
         }
@@ -162,9 +203,8 @@ build_tree(struct ctx *c, const char *yaml, size_t len, int *failed)
             break;
         case YAML_DOCUMENT_START_EVENT:
             if (++docs > 1) {
-                add_error(c, (unsigned)ev.start_mark.line + 1,
-                          (unsigned)ev.start_mark.column + 1, "yaml",
-                          "only one YAML document is allowed");
+                add_error(c, (unsigned)ev.start_mark.line + 1, (unsigned)ev.start_mark.column + 1,
+                          "yaml", "only one YAML document is allowed");
                 *failed = 1;
                 done = 1;
             }
@@ -416,7 +456,8 @@ check_endpoint(struct ctx *c, const struct node *n, const char *key)
         (strncmp(n->value, "tcp://", 6) == 0 || strncmp(n->value, "ipc://", 6) == 0) &&
         strlen(n->value) > 6)
         return 0;
-    add_error(c, n->line, n->col, key, "expected a ZeroMQ endpoint (tcp://HOST:PORT or ipc://PATH)");
+    add_error(c, n->line, n->col, key,
+              "expected a ZeroMQ endpoint (tcp://HOST:PORT or ipc://PATH)");
     return -1;
 }
 
@@ -438,8 +479,7 @@ expect_map(struct ctx *c, const struct node *n, const char *key)
                 char full[256];
                 snprintf(full, sizeof full, "%s%s%s", key ? key : "", key && *key ? "." : "",
                          k->value);
-                add_error(c, k->line, k->col, full, "duplicate key (first at line %u)",
-                          e->line);
+                add_error(c, k->line, k->col, full, "duplicate key (first at line %u)", e->line);
                 break;
             }
         }
@@ -557,9 +597,9 @@ schema_publish(struct ctx *c, const struct node *m, struct nj_config *cfg)
             add_error(c, k->line, k->col, key, "unknown key");
         }
     }
-    if (cfg->endpoint && cfg->replay_endpoint &&
-        strcmp(cfg->endpoint, cfg->replay_endpoint) == 0)
-        add_error(c, m->line, m->col, "publish.replay_endpoint", "must differ from publish.endpoint");
+    if (cfg->endpoint && cfg->replay_endpoint && strcmp(cfg->endpoint, cfg->replay_endpoint) == 0)
+        add_error(c, m->line, m->col, "publish.replay_endpoint",
+                  "must differ from publish.endpoint");
 }
 
 static void
@@ -567,6 +607,12 @@ schema_rules(struct ctx *c, const struct node *m, struct nj_config *cfg)
 {
     if (expect_map(c, m, "rules") < 0)
         return;
+    /* A duplicated "rules:" key (already reported) must not leak the first list. */
+    for (size_t i = 0; i < cfg->n_rules; i++)
+        free((char *)cfg->rules[i].id);
+    free(cfg->rules);
+    cfg->rules = NULL;
+    cfg->n_rules = 0;
     size_t n = m->n_kids / 2;
     struct nj_rule_override *r = calloc(n + 1, sizeof *r);
     if (!r) {
@@ -714,8 +760,8 @@ nj_config_default(struct nj_config **out)
     cfg->replay_endpoint = strdup("tcp://127.0.0.1:5681");
     cfg->state_dir = strdup("/var/lib/nianjian");
     cfg->source = strdup("(defaults)");
-    if (!cfg->paths || !cfg->include || !cfg->exclude || !cfg->endpoint ||
-        !cfg->replay_endpoint || !cfg->state_dir || !cfg->source) {
+    if (!cfg->paths || !cfg->include || !cfg->exclude || !cfg->endpoint || !cfg->replay_endpoint ||
+        !cfg->state_dir || !cfg->source) {
         nj_config_free(cfg);
         return -ENOMEM;
     }
@@ -746,21 +792,16 @@ finish(struct ctx *c, struct nj_config *cfg, struct nj_config **out, char **erro
 {
     if (c->oom && c->n_err == 0)
         add_error(c, 1, 1, "config", "out of memory");
-    if (c->n_err > MAX_ERRORS) {
-        unsigned more = c->n_err - MAX_ERRORS;
-        c->n_err = MAX_ERRORS - 1; /* make room for the summary line */
-        add_error(c, 1, 1, "config", "%u more errors not shown", more);
-        c->n_err = MAX_ERRORS + 1;
-    }
     if (c->n_err > 0 || c->oom) {
+        int ret = c->oom ? -ENOMEM : -EINVAL;
+        char *text = join_errors(c);
         nj_config_free(cfg);
         if (errors)
-            *errors = c->err ? c->err : strdup("config: out of memory\n");
+            *errors = text ? text : strdup("config: out of memory\n");
         else
-            free(c->err);
-        return c->oom && c->n_err == 0 ? -ENOMEM : -EINVAL;
+            free(text);
+        return ret;
     }
-    free(c->err);
     if (errors)
         *errors = NULL;
     *out = cfg;

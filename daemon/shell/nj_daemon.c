@@ -46,6 +46,9 @@ struct pending {
     char *body;
 };
 
+/* Bounds the CPU-heavy part (nj_check) to `workers` threads at a time. */
+static uv_sem_t check_sem;
+
 struct daemon {
     uv_loop_t *loop;
     const char *config_path;
@@ -60,6 +63,7 @@ struct daemon {
     uv_check_t flush;
     struct pending *pend_head, *pend_tail;
     int stopping, stopped;
+    unsigned workers; /* fixed at start: sizes the thread pool and check_sem */
     uint64_t n_published, n_failed_writes;
 };
 
@@ -285,7 +289,10 @@ job_work(uv_work_t *req)
         jb->outcome = OUT_UPTODATE;
         goto out;
     }
-    if (nj_check(data, size, &opt, &jb->res) != 0) {
+    uv_sem_wait(&check_sem);
+    int cret = nj_check(data, size, &opt, &jb->res);
+    uv_sem_post(&check_sem);
+    if (cret != 0) {
         reason = "out of memory";
         goto unreadable;
     }
@@ -461,7 +468,7 @@ job_after(uv_work_t *req, int status)
 static void
 dispatch(struct daemon *d)
 {
-    while (!d->stopping && d->in_flight < d->cr->cfg->workers) {
+    while (!d->stopping && d->in_flight < 2 * d->workers) {
         struct nj_cand *c = nj_watcher_take(d->w);
         if (!c)
             return;
@@ -507,8 +514,7 @@ on_heartbeat(uv_timer_t *t)
     snprintf(body, sizeof body,
              "{\"schema\":\"%s\",\"type\":\"heartbeat\",\"epoch\":\"%s\",\"seq\":%" PRIu64
              ",\"time\":\"%s\",\"pending\":%zu}",
-             NJ_EVENT_SCHEMA, d->epoch, nj_journal_last_seq(d->j), now,
-             nj_watcher_pending(d->w));
+             NJ_EVENT_SCHEMA, d->epoch, nj_journal_last_seq(d->j), now, nj_watcher_pending(d->w));
     nj_publisher_send(d->pub, NJ_TOPIC_HEARTBEAT, body);
     nj_journal_save_seq(d->j);
     nj_notify("STATUS=watching %zu folder(s); %" PRIu64 " events published, %zu pending",
@@ -578,15 +584,19 @@ keep_restart_keys(const struct nj_config *old, struct nj_config *cfg)
         cfg->recursive = old->recursive;
         changed = 1;
     }
-#define KEEP_STR(field, name)                                                                    \
-    if (strcmp(old->field, cfg->field) != 0) {                                                   \
-        nj_log_warnx("reload: " name " changed; this needs a restart (keeping the old value)"); \
-        char *s = strdup(old->field);                                                            \
-        if (s) {                                                                                 \
-            free(cfg->field);                                                                    \
-            cfg->field = s;                                                                      \
-        }                                                                                        \
-        changed = 1;                                                                             \
+#define KEEP_STR(field, name)                                                                      \
+    if (strcmp(old->field, cfg->field) != 0) {                                                     \
+        nj_log_warnx("reload: " name " changed; this needs a restart (keeping the old value)");    \
+        char *s = strdup(old->field);                                                              \
+        if (s) {                                                                                   \
+            free(cfg->field);                                                                      \
+            cfg->field = s;                                                                        \
+        }                                                                                          \
+        changed = 1;                                                                               \
+    }
+    if (old->workers != cfg->workers) {
+        nj_log_warnx("reload: workers changed; this needs a restart (keeping the old value)");
+        cfg->workers = old->workers;
     }
     KEEP_STR(endpoint, "publish.endpoint")
     KEEP_STR(replay_endpoint, "publish.replay_endpoint")
@@ -715,10 +725,15 @@ nj_daemon_run(const char *config_path)
         nj_config_free(cfg);
         return 1;
     }
-    /* Size libuv's pool before its first use: one thread per worker. */
+    /* Size libuv's pool before its first use: two threads per worker (see above). */
     char pool[16];
-    snprintf(pool, sizeof pool, "%u", cfg->workers < 64 ? cfg->workers : 64);
-    setenv("UV_THREADPOOL_SIZE", pool, 0);
+    d.workers = cfg->workers;
+    snprintf(pool, sizeof pool, "%u", 2 * d.workers);
+    setenv("UV_THREADPOOL_SIZE", pool, 1);
+    if (uv_sem_init(&check_sem, d.workers) != 0) {
+        cfgref_unref(d.cr);
+        return 1;
+    }
     make_epoch(d.epoch);
 
     uv_loop_init(&loop);
@@ -729,8 +744,8 @@ nj_daemon_run(const char *config_path)
         status = 1;
         goto out_loop;
     }
-    ret = nj_publisher_open(&loop, cfg->endpoint, cfg->replay_endpoint, d.j, &d.pub, err,
-                            sizeof err);
+    ret =
+        nj_publisher_open(&loop, cfg->endpoint, cfg->replay_endpoint, d.j, &d.pub, err, sizeof err);
     if (ret < 0) {
         nj_log_error("%s", err);
         status = 1;
@@ -766,12 +781,11 @@ nj_daemon_run(const char *config_path)
     }
 
     nj_log_info("nianjiand %s started: epoch %s, next seq %" PRIu64 ", events on %s, replay on %s",
-                NJ_VERSION, d.epoch, nj_journal_next_seq(d.j), cfg->endpoint,
-                cfg->replay_endpoint);
+                NJ_VERSION, d.epoch, nj_journal_next_seq(d.j), cfg->endpoint, cfg->replay_endpoint);
     for (size_t i = 0; i < cfg->n_paths; i++)
         nj_log_info("watching %s%s", cfg->paths[i], cfg->recursive ? " (with subfolders)" : "");
-    nj_notify("READY=1\nSTATUS=watching %zu folder(s); publishing on %s\nMAINPID=%ld",
-              cfg->n_paths, cfg->endpoint, (long)getpid());
+    nj_notify("READY=1\nSTATUS=watching %zu folder(s); publishing on %s\nMAINPID=%ld", cfg->n_paths,
+              cfg->endpoint, (long)getpid());
 
     uv_run(&loop, UV_RUN_DEFAULT);
     nj_log_info("stopped after publishing %" PRIu64 " event(s)", d.n_published);
@@ -783,5 +797,6 @@ out_loop:
     if (uv_loop_close(&loop) != 0)
         nj_log_warnx("event loop closed with open handles");
     cfgref_unref(d.cr);
+    uv_sem_destroy(&check_sem);
     return status;
 }

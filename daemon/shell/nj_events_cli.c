@@ -181,8 +181,8 @@ handle_live(struct ev_state *s, const char *topic, const char *body, size_t blen
     if (s->have_last && seq <= s->last)
         return; /* already printed (replay and live overlap) */
     if (s->have_last && seq > s->last + 1) {
-        fprintf(stderr, "nianjian events: gap: missed seq %" PRIu64 "..%" PRIu64 "\n",
-                s->last + 1, seq - 1);
+        fprintf(stderr, "nianjian events: gap: missed seq %" PRIu64 "..%" PRIu64 "\n", s->last + 1,
+                seq - 1);
         if (s->dealer)
             replay(s, s->last + 1);
         if (s->have_last && seq <= s->last)
@@ -208,9 +208,10 @@ parse_num(const char *s, uint64_t *out)
 static void
 usage(void)
 {
-    fprintf(stderr, "usage: nianjian events [--config FILE] [--endpoint EP] [--replay-endpoint EP]\n"
-                    "                       [--since SEQ] [--topic PREFIX] [--count N] "
-                    "[--timeout-ms N]\n");
+    fprintf(stderr,
+            "usage: nianjian events [--config FILE] [--endpoint EP] [--replay-endpoint EP]\n"
+            "                       [--since SEQ] [--topic PREFIX] [--count N] "
+            "[--timeout-ms N]\n");
 }
 
 int
@@ -289,16 +290,14 @@ nj_cmd_events(int argc, char **argv)
      * so gaps are detected even when only some topics are printed. */
     zmq_setsockopt(s.sub, ZMQ_SUBSCRIBE, "nianjian.v1.", 12);
     if (zmq_connect(s.sub, endpoint) < 0) {
-        fprintf(stderr, "nianjian events: cannot connect %s: %s\n", endpoint,
-                zmq_strerror(errno));
+        fprintf(stderr, "nianjian events: cannot connect %s: %s\n", endpoint, zmq_strerror(errno));
         ret = 2;
         goto out;
     }
     s.dealer = zmq_socket(s.ctx, ZMQ_DEALER);
     zmq_setsockopt(s.dealer, ZMQ_LINGER, &zero, sizeof zero);
     if (zmq_connect(s.dealer, replay_ep) < 0) {
-        fprintf(stderr, "nianjian events: cannot connect %s: %s\n", replay_ep,
-                zmq_strerror(errno));
+        fprintf(stderr, "nianjian events: cannot connect %s: %s\n", replay_ep, zmq_strerror(errno));
         zmq_close(s.dealer);
         s.dealer = NULL;
     }

@@ -116,8 +116,8 @@ idx_add(struct nj_journal *j, uint64_t seq, uint64_t off)
 }
 
 int
-nj_journal_parse_line(const char *line, size_t len, uint64_t *seq, char *topic,
-                      size_t topic_size, const char **body, size_t *body_len)
+nj_journal_parse_line(const char *line, size_t len, uint64_t *seq, char *topic, size_t topic_size,
+                      const char **body, size_t *body_len)
 {
     const char *v;
     size_t vl;
@@ -248,8 +248,8 @@ nj_journal_open(const char *state_dir, struct nj_journal **out, char *err, size_
         snprintf(err, err_size, "cannot open state_dir %s: %s", state_dir, strerror(errno));
         goto fail;
     }
-    j->fd = openat(j->dirfd, NJ_JOURNAL_FILE,
-                   O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
+    j->fd = openat(j->dirfd, NJ_JOURNAL_FILE, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+                   0640);
     if (j->fd < 0) {
         ret = -errno;
         snprintf(err, err_size, "cannot open journal in %s: %s", state_dir, strerror(errno));

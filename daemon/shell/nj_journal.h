@@ -32,8 +32,7 @@ uint64_t nj_journal_last_seq(const struct nj_journal *j);
 /* Appends one event with seq nj_journal_next_seq() (not yet synced) and advances the
  * counter.  KEY (may be NULL) is remembered for nj_journal_seen.  Returns 0 or -errno;
  * on failure nothing is left in the file. */
-int nj_journal_append(struct nj_journal *j, const char *topic, const char *body,
-                      const char *key);
+int nj_journal_append(struct nj_journal *j, const char *topic, const char *body, const char *key);
 /* fsyncs appended events.  Returns 0 or -errno. */
 int nj_journal_sync(struct nj_journal *j);
 
@@ -44,16 +43,15 @@ int nj_journal_save_seq(struct nj_journal *j);
 int nj_journal_seen(const struct nj_journal *j, const char *key);
 
 /* The key of a report version: ROOT, REL and SHA256 joined (OUT holds 8192 bytes). */
-void nj_journal_key(char *out, size_t size, const char *root, const char *rel,
-                    const char *sha256);
+void nj_journal_key(char *out, size_t size, const char *root, const char *rel, const char *sha256);
 
 typedef int (*nj_journal_cb)(void *arg, uint64_t seq, const char *topic, const char *body,
                              size_t body_len);
 
 /* Calls CB for each journaled event with seq >= SINCE, at most MAX of them, in order.
  * *NEXT receives the seq to ask for next time.  Returns the number of events, or -errno. */
-int nj_journal_replay(struct nj_journal *j, uint64_t since, size_t max, nj_journal_cb cb,
-                      void *arg, uint64_t *next);
+int nj_journal_replay(struct nj_journal *j, uint64_t since, size_t max, nj_journal_cb cb, void *arg,
+                      uint64_t *next);
 
 /* Parses a journal line; returns 0 with the parts, or -1. */
 int nj_journal_parse_line(const char *line, size_t len, uint64_t *seq, char *topic,

@@ -140,11 +140,21 @@ nj_json_get_str(const char *s, size_t len, const char *key, char *out, size_t si
             if (++i >= vl - 1)
                 return -1;
             switch (v[i]) {
-            case 'n': buf[0] = '\n'; break;
-            case 't': buf[0] = '\t'; break;
-            case 'r': buf[0] = '\r'; break;
-            case 'b': buf[0] = '\b'; break;
-            case 'f': buf[0] = '\f'; break;
+            case 'n':
+                buf[0] = '\n';
+                break;
+            case 't':
+                buf[0] = '\t';
+                break;
+            case 'r':
+                buf[0] = '\r';
+                break;
+            case 'b':
+                buf[0] = '\b';
+                break;
+            case 'f':
+                buf[0] = '\f';
+                break;
             case 'u': {
                 unsigned cp;
                 if (read_u4(v + i + 1, vl - i - 2, &cp) < 0)
@@ -178,7 +188,9 @@ nj_json_get_str(const char *s, size_t len, const char *key, char *out, size_t si
                 }
                 break;
             }
-            default: buf[0] = v[i]; break;
+            default:
+                buf[0] = v[i];
+                break;
             }
         }
         if (o + n >= size)
@@ -212,11 +224,11 @@ size_t
 nj_json_quote(char *out, size_t size, const char *s)
 {
     size_t o = 0;
-#define PUT(ch)                                                                                  \
-    do {                                                                                         \
-        if (o + 1 < size)                                                                        \
-            out[o] = (ch);                                                                       \
-        o++;                                                                                     \
+#define PUT(ch)                                                                                    \
+    do {                                                                                           \
+        if (o + 1 < size)                                                                          \
+            out[o] = (ch);                                                                         \
+        o++;                                                                                       \
     } while (0)
     PUT('"');
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {

@@ -13,8 +13,7 @@
 
 /* Finds top-level KEY of the object in JSON[0..LEN).  On success returns 0 and the raw
  * value's span in *VAL / *VAL_LEN; -1 when absent or when the text is not an object. */
-int nj_json_find(const char *json, size_t len, const char *key, const char **val,
-                 size_t *val_len);
+int nj_json_find(const char *json, size_t len, const char *key, const char **val, size_t *val_len);
 
 /* The string value of KEY, unescaped into OUT (NUL-terminated).  Returns 0, or -1 when
  * absent, not a string, or longer than SIZE - 1 bytes. */

@@ -43,8 +43,8 @@ nj_log_set_prefix(int on)
     log_prefix = on;
 }
 
-static void
-log_v(enum nj_log_level level, const char *suffix, const char *fmt, va_list ap)
+static void NJ_PRINTF(3, 0)
+    log_v(enum nj_log_level level, const char *suffix, const char *fmt, va_list ap)
 {
     char line[2048];
     int n = 0;
@@ -82,15 +82,15 @@ nj_log_warn(const char *fmt, ...)
     errno = saved;
 }
 
-#define NJ_LOG_FN(name, level)                                                                   \
-    void name(const char *fmt, ...)                                                              \
-    {                                                                                            \
-        int saved = errno;                                                                       \
-        va_list ap;                                                                              \
-        va_start(ap, fmt);                                                                       \
-        log_v(level, NULL, fmt, ap);                                                             \
-        va_end(ap);                                                                              \
-        errno = saved;                                                                           \
+#define NJ_LOG_FN(name, level)                                                                     \
+    void name(const char *fmt, ...)                                                                \
+    {                                                                                              \
+        int saved = errno;                                                                         \
+        va_list ap;                                                                                \
+        va_start(ap, fmt);                                                                         \
+        log_v(level, NULL, fmt, ap);                                                               \
+        va_end(ap);                                                                                \
+        errno = saved;                                                                             \
     }
 
 NJ_LOG_FN(nj_log_warnx, NJ_LOG_WARNING)

@@ -22,8 +22,8 @@ int nj_path_is_hidden(const char *base);
  * Non-zero when BASE (a file's base name) should be checked: not ours, not hidden,
  * matches one of INCLUDE and none of EXCLUDE (fnmatch, case-insensitive).
  */
-int nj_path_wanted(const char *base, char *const *include, size_t n_include,
-                   char *const *exclude, size_t n_exclude);
+int nj_path_wanted(const char *base, char *const *include, size_t n_include, char *const *exclude,
+                   size_t n_exclude);
 
 /* The pid embedded in a temporary name, or -1 when BASE is not one. */
 pid_t nj_path_tmp_pid(const char *base);

@@ -62,7 +62,7 @@ handle_request(struct nj_publisher *p, const void *id, size_t id_len, const char
         memcpy(text, req, req_len);
         text[req_len] = '\0';
         char *e;
-        if (strncmp(text, "SINCE ", 6) != 0 || !text[6]) {
+        if (strncmp(text, "SINCE ", 6) != 0 || text[6] < '0' || text[6] > '9') {
             error = "expected SINCE <seq>";
         } else {
             errno = 0;
@@ -81,8 +81,8 @@ handle_request(struct nj_publisher *p, const void *id, size_t id_len, const char
     if (error)
         snprintf(end, sizeof end, "{\"error\":\"%s\",\"last\":%" PRIu64 "}", error, last);
     else
-        snprintf(end, sizeof end, "{\"next\":%" PRIu64 ",\"last\":%" PRIu64 ",\"more\":%s}",
-                 next, last, n == NJ_REPLAY_BATCH && next <= last ? "true" : "false");
+        snprintf(end, sizeof end, "{\"next\":%" PRIu64 ",\"last\":%" PRIu64 ",\"more\":%s}", next,
+                 last, n == NJ_REPLAY_BATCH && next <= last ? "true" : "false");
     send_frames(p->router, id, id_len, NJ_TOPIC_REPLAY_END, end, strlen(end));
 }
 
@@ -93,7 +93,7 @@ on_router(uv_poll_t *h, int status, int events)
     struct nj_publisher *p = h->data;
     (void)status;
     (void)events;
-    for (int guard = 0; guard < 1000; guard++) {
+    for (;;) {
         int zev = 0;
         size_t sz = sizeof zev;
         if (zmq_getsockopt(p->router, ZMQ_EVENTS, &zev, &sz) < 0 || !(zev & ZMQ_POLLIN))
@@ -105,31 +105,30 @@ on_router(uv_poll_t *h, int status, int events)
         int more = 0;
         sz = sizeof more;
         zmq_getsockopt(p->router, ZMQ_RCVMORE, &more, &sz);
+        /* The request is the last frame; an empty first frame of several is the envelope
+         * delimiter of a REQ client. */
         int rn = -1;
-        int parts = 0;
+        size_t full = 0;
         while (more) {
-            /* Keep the last frame as the request; skip an empty REQ delimiter. */
             int r = zmq_recv(p->router, req, sizeof req, ZMQ_DONTWAIT);
             if (r < 0)
                 break;
-            if (r > 0 || parts > 0)
-                rn = r;
-            parts++;
+            rn = r;
+            full = (size_t)r;
             sz = sizeof more;
             zmq_getsockopt(p->router, ZMQ_RCVMORE, &more, &sz);
         }
         if (rn < 0 || (size_t)idn > sizeof id)
             continue;
-        handle_request(p, id, (size_t)idn, req, (size_t)rn > sizeof req ? sizeof req : (size_t)rn);
+        if (full > sizeof req)
+            full = sizeof req; /* longer than any valid request: answered with an error */
+        handle_request(p, id, (size_t)idn, req, full);
     }
-    /* Still busy: come back on the next loop iteration instead of starving others. */
-    uv_poll_start(&p->poll, UV_READABLE, on_router);
 }
 
 int
 nj_publisher_open(uv_loop_t *loop, const char *endpoint, const char *replay_endpoint,
-                  struct nj_journal *journal, struct nj_publisher **out, char *err,
-                  size_t err_size)
+                  struct nj_journal *journal, struct nj_publisher **out, char *err, size_t err_size)
 {
     struct nj_publisher *p = calloc(1, sizeof *p);
     int linger = 1000, zero = 0, hwm = 10000, fd, ret;

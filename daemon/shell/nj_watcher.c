@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "nj_log.h"
@@ -20,8 +21,8 @@
 #define HASH_SIZE 16384u
 #define SCAN_STEP 256 /* directory entries per loop iteration */
 
-#define DIR_MASK                                                                                 \
-    (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_MODIFY | IN_DELETE_SELF |     \
+#define DIR_MASK                                                                                   \
+    (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_MODIFY | IN_DELETE_SELF |       \
      IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
 
 struct wdent {
@@ -155,8 +156,14 @@ snap_equal(const struct nj_snap *a, const struct nj_snap *b)
            a->ctime.tv_sec == b->ctime.tv_sec && a->ctime.tv_nsec == b->ctime.tv_nsec;
 }
 
-static void
-arm_settle_timer(struct nj_watcher *w);
+static void arm_settle_timer(struct nj_watcher *w);
+
+static uint64_t
+quiet_ms(const struct nj_watcher *w, const struct nj_cand *c)
+{
+    uint64_t q = w->cfg->settle_ms;
+    return c->from_scan && q < NJ_SCAN_SETTLE_MS ? NJ_SCAN_SETTLE_MS : q;
+}
 
 /* Starts (or restarts) the quiet period of a settling candidate. */
 static void
@@ -169,7 +176,7 @@ settle(struct nj_watcher *w, struct nj_cand *c)
     } else {
         c->have_snap = 0;
     }
-    c->deadline = uv_now(w->loop) + w->cfg->settle_ms;
+    c->deadline = uv_now(w->loop) + quiet_ms(w, c);
     if (c->state == NJ_CAND_SETTLING && (c->prev || c->next || w->settling.head == c))
         list_remove(&w->settling, c);
     c->state = NJ_CAND_SETTLING;
@@ -177,11 +184,17 @@ settle(struct nj_watcher *w, struct nj_cand *c)
     arm_settle_timer(w);
 }
 
-/* A file event or a scan found REL: make it a candidate or restart its quiet period. */
+enum touch_how { TOUCH_MODIFY, TOUCH_COMPLETE, TOUCH_SCAN };
+
+/* A file event or a scan found REL: make it a candidate or restart its quiet period.
+ * Only a close-after-write or a move-in ends the longer quiet period of scan finds. */
 static void
-touch(struct nj_watcher *w, size_t root, const char *rel, int create)
+touch(struct nj_watcher *w, size_t root, const char *rel, enum touch_how how)
 {
+    int create = how != TOUCH_MODIFY;
     struct nj_cand *c = cand_find(w, root, rel);
+    if (c && how == TOUCH_COMPLETE)
+        c->from_scan = 0;
     if (!c) {
         if (!create)
             return;
@@ -197,6 +210,7 @@ touch(struct nj_watcher *w, size_t root, const char *rel, int create)
             return;
         }
         c->root = root;
+        c->from_scan = how == TOUCH_SCAN;
         c->state = NJ_CAND_SETTLING;
         unsigned h = hash_key(root, rel);
         c->hnext = w->hash[h];
@@ -238,9 +252,9 @@ on_settle_timer(uv_timer_t *t)
         if (!c->have_snap || !snap_equal(&s, &c->snap)) {
             c->snap = s;
             c->have_snap = 1;
-            c->deadline = now + w->cfg->settle_ms;
+            c->deadline = now + quiet_ms(w, c);
             list_append(&w->settling, c);
-            if (w->cfg->settle_ms == 0)
+            if (quiet_ms(w, c) == 0)
                 break;
             continue;
         }
@@ -413,6 +427,24 @@ remove_stale_tmp(struct nj_watcher *w, int dfd, const char *name)
     (void)w;
 }
 
+/*
+ * Later rescans skip a report whose JSON result was written after the report last changed
+ * (its ctime, which no one can set back), instead of reading and hashing it again.  The
+ * scan at start does not: it must also find results whose event was lost in a crash.
+ */
+static int
+result_newer(int dfd, const char *name)
+{
+    char res[NAME_MAX + 32];
+    struct stat rs, st;
+    if (snprintf(res, sizeof res, "%s.nianjian.json", name) >= (int)sizeof res ||
+        fstatat(dfd, res, &rs, AT_SYMLINK_NOFOLLOW) < 0 ||
+        fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return 0;
+    return rs.st_mtim.tv_sec > st.st_ctim.tv_sec ||
+           (rs.st_mtim.tv_sec == st.st_ctim.tv_sec && rs.st_mtim.tv_nsec > st.st_ctim.tv_nsec);
+}
+
 /* One step of the scan: at most SCAN_STEP entries.  Returns 1 while there is more. */
 static int
 scan_step(struct nj_watcher *w)
@@ -476,9 +508,10 @@ scan_step(struct nj_watcher *w)
             struct stat st;
             if (fstatat(dirfd(w->dir), name, &st, AT_SYMLINK_NOFOLLOW) < 0)
                 continue;
-            type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG
-                                              : S_ISLNK(st.st_mode)   ? DT_LNK
-                                                                      : DT_FIFO;
+            type = S_ISDIR(st.st_mode)   ? DT_DIR
+                   : S_ISREG(st.st_mode) ? DT_REG
+                   : S_ISLNK(st.st_mode) ? DT_LNK
+                                         : DT_FIFO;
         }
         if (type == DT_DIR) {
             if (w->cfg->recursive && !nj_path_is_hidden(name))
@@ -491,8 +524,9 @@ scan_step(struct nj_watcher *w)
         }
         if ((type == DT_REG || type == DT_LNK) &&
             nj_path_wanted(name, w->cfg->include, w->cfg->n_include, w->cfg->exclude,
-                           w->cfg->n_exclude))
-            touch(w, w->dir_root, rel, 1);
+                           w->cfg->n_exclude) &&
+            (w->cleanup_tmp || !result_newer(dirfd(w->dir), name)))
+            touch(w, w->dir_root, rel, TOUCH_SCAN);
     }
     return 1;
 }
@@ -598,9 +632,9 @@ handle_event(struct nj_watcher *w, const struct inotify_event *ev)
                         w->cfg->n_exclude))
         return;
     if (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO))
-        touch(w, e->root, rel, 1);
+        touch(w, e->root, rel, TOUCH_COMPLETE);
     else if (ev->mask & IN_MODIFY)
-        touch(w, e->root, rel, 0);
+        touch(w, e->root, rel, TOUCH_MODIFY);
 }
 
 static void
@@ -636,6 +670,32 @@ on_inotify(uv_poll_t *h, int status, int events)
 
 /* ---- public ------------------------------------------------------------------------- */
 
+/* inotify sees only changes made through this machine's kernel: on a network mount, files
+ * written by other machines are found by the periodic rescan alone. */
+static void
+warn_network_fs(const char *path, int fd)
+{
+    static const struct {
+        unsigned long magic;
+        const char *name;
+    } fs[] = {{0x6969, "NFS"},
+              {0x517B, "SMB"},
+              {0xFF534D42UL, "CIFS"},
+              {0xFE534D42UL, "SMB2"},
+              {0x65735546, "FUSE"}};
+    struct statfs sf;
+    if (fstatfs(fd, &sf) < 0)
+        return;
+    for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++) {
+        if ((unsigned long)(unsigned int)sf.f_type == fs[i].magic) {
+            nj_log_warnx("%s is on %s: changes made by other machines are not seen by inotify; "
+                         "they are found by the periodic rescan (watch.rescan_s) only",
+                         path, fs[i].name);
+            return;
+        }
+    }
+}
+
 static void
 free_all(struct nj_watcher *w)
 {
@@ -670,6 +730,18 @@ on_handle_closed(uv_handle_t *h)
     }
     /* The old inotify handle of a reset is gone: open a fresh descriptor and rescan. */
     if (!w->poll_active && !w->paused) {
+        /* A drop folder that was removed and created again is a new folder: reopen it. */
+        for (size_t r = 0; r < w->n_roots; r++) {
+            int fd = open(w->roots[r], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (fd < 0) {
+                nj_log_warn("cannot open drop folder %s (will retry at the next rescan)",
+                            w->roots[r]);
+                w->need_reset = 1;
+                continue;
+            }
+            close(w->root_fds[r]);
+            w->root_fds[r] = fd;
+        }
         if (inotify_open(w) < 0) {
             nj_log_warn("cannot re-create inotify descriptor");
             return;
@@ -714,6 +786,8 @@ nj_watcher_start(uv_loop_t *loop, const struct nj_config *cfg, nj_watcher_ready_
             return ret;
         }
     }
+    for (size_t r = 0; r < w->n_roots; r++)
+        warn_network_fs(w->roots[r], w->root_fds[r]);
     uv_timer_init(loop, &w->settle_timer);
     w->settle_timer.data = w;
     uv_idle_init(loop, &w->idle);
@@ -779,9 +853,31 @@ nj_watcher_done(struct nj_watcher *w, struct nj_cand *c, int requeue, int force)
     scan_kick(w);
 }
 
+/* Non-zero when a drop folder was removed or replaced since it was opened.  (The kernel
+ * delays IN_DELETE_SELF while we hold the folder open, so check by hand.) */
+static int
+roots_replaced(struct nj_watcher *w)
+{
+    for (size_t r = 0; r < w->n_roots; r++) {
+        struct stat a, b;
+        if (fstat(w->root_fds[r], &a) < 0 || a.st_nlink == 0 || stat(w->roots[r], &b) < 0 ||
+            a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+            nj_log_warnx("drop folder %s was removed or replaced: re-arming", w->roots[r]);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 void
 nj_watcher_rescan(struct nj_watcher *w)
 {
+    if (!w->need_reset && roots_replaced(w))
+        w->need_reset = 1;
+    if (w->need_reset && w->poll_active && !w->paused && !w->closing) {
+        reset_watches(w);
+        return;
+    }
     w->rescan_pending = 1;
     scan_kick(w);
 }

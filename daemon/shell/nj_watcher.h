@@ -22,6 +22,9 @@
 
 #define NJ_MAX_PENDING 8192 /* candidates held at once */
 #define NJ_SCAN_HIGH 4096   /* a scan pauses above this many */
+/* Quiet period for files found by a scan rather than by a close/move event: such a file
+ * may still be open for writing, and only its stillness tells. */
+#define NJ_SCAN_SETTLE_MS 1000
 
 struct nj_snap {
     dev_t dev;
@@ -38,8 +41,9 @@ struct nj_cand {
     size_t root;                 /* index into cfg->paths */
     char *rel;                   /* path relative to the root */
     enum nj_cand_state state;
-    int again; /* touched while running: look again afterwards */
-    int force; /* check even if the result file is up to date */
+    int again;     /* touched while running: look again afterwards */
+    int force;     /* check even if the result file is up to date */
+    int from_scan; /* found by a scan, no close/move event yet: longer quiet period */
     int have_snap;
     struct nj_snap snap;
     uint64_t deadline;

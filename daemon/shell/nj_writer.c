@@ -147,8 +147,8 @@ nj_writer_write_at(int dirfd, const char *base, const struct nj_result *res, uns
 }
 
 int
-nj_writer_write(const char *report_path, const struct nj_result *res, unsigned formats,
-                char *err, size_t err_size)
+nj_writer_write(const char *report_path, const struct nj_result *res, unsigned formats, char *err,
+                size_t err_size)
 {
     char dir[4096];
     const char *slash = strrchr(report_path, '/');

@@ -22,8 +22,8 @@ int nj_writer_write(const char *report_path, const struct nj_result *res, unsign
                     char *err, size_t err_size);
 
 /* The same relative to the open folder DIRFD, for the report named BASE in it. */
-int nj_writer_write_at(int dirfd, const char *base, const struct nj_result *res,
-                       unsigned formats, char *err, size_t err_size);
+int nj_writer_write_at(int dirfd, const char *base, const struct nj_result *res, unsigned formats,
+                       char *err, size_t err_size);
 
 /* Writes LEN bytes of DATA as DIRFD/NAME atomically (temp, fsync, rename; no dir fsync).
  * Used for the writer's files and the daemon's state files. */

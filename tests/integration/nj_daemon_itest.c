@@ -85,15 +85,16 @@ slurp(const char *path, size_t *len)
     return buf;
 }
 
+/* WATCH_EXTRA: more lines for the watch: block (indented by two spaces). */
 static void
-write_config(const char *extra)
+write_config(const char *watch_extra)
 {
     char yaml[2048];
     snprintf(yaml, sizeof yaml,
-             "watch:\n  paths: [%s]\n  settle_ms: 50\n  rescan_s: 0\n"
+             "watch:\n  paths: [%s]\n  settle_ms: 50\n  rescan_s: 0\n%s"
              "publish:\n  endpoint: %s\n  replay_endpoint: %s\n  heartbeat_s: 1\n"
-             "state_dir: %s\nworkers: 2\nlog:\n  level: debug\n%s",
-             E.drop, E.ev, E.rp, E.state, extra ? extra : "");
+             "state_dir: %s\nworkers: 2\nlog:\n  level: debug\n",
+             E.drop, watch_extra ? watch_extra : "", E.ev, E.rp, E.state);
     write_file(E.cfg, yaml);
 }
 
@@ -173,6 +174,8 @@ wait_notify(const char *what, int timeout_ms)
     }
 }
 
+static const char *extra_env; /* NAME=VALUE for the next spawned process */
+
 static pid_t
 spawn(const char *bin, char *const argv[], int notify)
 {
@@ -184,6 +187,8 @@ spawn(const char *bin, char *const argv[], int notify)
         snprintf(path, sizeof path, "%s/notify.sock", E.dir);
         if (notify)
             setenv("NOTIFY_SOCKET", path, 1);
+        if (extra_env)
+            putenv((char *)extra_env);
         int fd = open(E.log, O_WRONLY | O_CREAT | O_APPEND, 0644);
         if (fd >= 0) {
             dup2(fd, 2);
@@ -461,8 +466,8 @@ END_TEST
 
 START_TEST(noise_is_ignored)
 {
-    const char *noise[] = {"~$report.docx", ".~lock.report.docx#", "report.tmp", ".hidden.txt",
-                           "~WRL0001.tmp", "notes.pdf"};
+    const char *noise[] = {"~$report.docx", ".~lock.report.docx#", "report.tmp",
+                           ".hidden.txt",   "~WRL0001.tmp",        "notes.pdf"};
     char path[300];
     start_daemon();
     for (size_t i = 0; i < sizeof noise / sizeof noise[0]; i++) {
@@ -516,7 +521,7 @@ START_TEST(bad_reload_keeps_old_config)
     ck_assert_int_eq(wait_notify("READY=1", 5000), 0);
     char *log = slurp(E.log, NULL);
     ck_assert_msg(strstr(log, "reload failed") != NULL, "log:\n%s", log);
-    ck_assert_msg(strstr(log, "nianjian.yaml:2:") != NULL, "log:\n%s", log);
+    ck_assert_msg(strstr(log, "nianjian.yaml:3:1: yaml: ") != NULL, "log:\n%s", log);
     free(log);
     /* Still running on the old config. */
     snprintf(path, sizeof path, "%s/after.txt", E.drop);
@@ -524,23 +529,7 @@ START_TEST(bad_reload_keeps_old_config)
     wait_journal(1, 5000);
 
     /* A good reload is applied (exclude *.txt now). */
-    write_config("");
-    FILE *f = fopen(E.cfg, "a");
-    fputs("", f);
-    fclose(f);
-    write_file(E.cfg, "");
-    write_config(NULL);
-    char yaml[2048];
-    size_t len;
-    char *cur = slurp(E.cfg, &len);
-    snprintf(yaml, sizeof yaml, "%s", cur);
-    free(cur);
-    char *w = strstr(yaml, "  rescan_s: 0\n");
-    ck_assert_ptr_nonnull(w);
-    char rest[2048];
-    snprintf(rest, sizeof rest, "%s", w);
-    snprintf(w, sizeof yaml - (size_t)(w - yaml), "  exclude: [\"*.txt\"]\n%s", rest);
-    write_file(E.cfg, yaml);
+    write_config("  exclude: [\"*.txt\"]\n");
     ck_assert_int_eq(kill(E.pid, SIGHUP), 0);
     ck_assert_int_eq(wait_notify("RELOADING=1", 5000), 0);
     ck_assert_int_eq(wait_notify("READY=1", 5000), 0);
@@ -673,6 +662,198 @@ START_TEST(events_since_replays)
 }
 END_TEST
 
+START_TEST(events_gap_reported)
+{
+    char path[300], out[300], errf[300], body[4096];
+    start_daemon();
+    for (int i = 0; i < 3; i++) {
+        char content[64];
+        snprintf(path, sizeof path, "%s/g%d.txt", E.drop, i);
+        snprintf(content, sizeof content, "gap report %d\n", i);
+        write_file(path, content);
+        wait_journal(i + 1, 5000);
+    }
+    stop_daemon();
+    /* Lose events 2 and 3 from the journal (the counter in state_dir/seq remembers 3). */
+    snprintf(path, sizeof path, "%s/events.jsonl", E.state);
+    size_t len;
+    char *j = slurp(path, &len);
+    char *nl = strchr(j, '\n');
+    ck_assert_ptr_nonnull(nl);
+    nl[1] = '\0';
+    write_file(path, j);
+    free(j);
+    start_daemon();
+
+    snprintf(out, sizeof out, "%s/events.out", E.dir);
+    snprintf(errf, sizeof errf, "%s/events.err", E.dir);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int fe = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fd, 1);
+        dup2(fe, 2);
+        execl(NIANJIAN, NIANJIAN, "events", "--endpoint", E.ev, "--replay-endpoint", E.rp,
+              "--since", "1", "--count", "2", "--timeout-ms", "10000", (char *)NULL);
+        _exit(127);
+    }
+    ck_assert_int_eq(sub_wait("nianjian.v1.heartbeat", body, sizeof body, 5000), 0);
+    snprintf(path, sizeof path, "%s/after-gap.txt", E.drop);
+    write_file(path, "after the gap\n");
+    int status = wait_exit(pid, 15000);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "events status %d", status);
+    char *text = slurp(out, &len);
+    ck_assert_ptr_nonnull(text);
+    uint64_t seqs[4];
+    int n = 0;
+    for (char *line = strtok(text, "\n"); line && n < 4; line = strtok(NULL, "\n"))
+        ck_assert_int_eq(nj_json_get_u64(line, strlen(line), "seq", &seqs[n++]), 0);
+    free(text);
+    ck_assert_int_eq(n, 2);
+    ck_assert_uint_eq(seqs[0], 1);
+    ck_assert_uint_eq(seqs[1], 4);
+    char *err = slurp(errf, &len);
+    ck_assert_msg(strstr(err, "gap: missed seq 2..3") != NULL, "stderr:\n%s", err);
+    free(err);
+    stop_daemon();
+}
+END_TEST
+
+START_TEST(unsafe_files)
+{
+    char path[300], target[300];
+    write_config("  max_file_mb: 1\n");
+    /* Too large (sparse, never read), hard-linked, symlinked: all found by the start scan. */
+    snprintf(path, sizeof path, "%s/big.txt", E.drop);
+    int fd = open(path, O_WRONLY | O_CREAT, 0644);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(ftruncate(fd, 2 * 1024 * 1024), 0);
+    close(fd);
+    snprintf(path, sizeof path, "%s/hard1.txt", E.drop);
+    write_file(path, REPORT);
+    snprintf(target, sizeof target, "%s/hard2.txt", E.drop);
+    ck_assert_int_eq(link(path, target), 0);
+    snprintf(path, sizeof path, "%s/link.txt", E.drop);
+    ck_assert_int_eq(symlink("/etc/passwd", path), 0);
+    snprintf(path, sizeof path, "%s/fifo.txt", E.drop);
+    ck_assert_int_eq(mkfifo(path, 0644), 0);
+    start_daemon();
+    wait_journal(4, 10000);
+    nap(300);
+    struct event ev[8];
+    int n = journal_events(ev, 8);
+    ck_assert_int_eq(n, 4);
+    for (int i = 0; i < n; i++) {
+        ck_assert_str_eq(ev[i].topic, "nianjian.v1.report.error");
+        ck_assert_msg(strcmp(ev[i].file, "fifo.txt") != 0, "fifo checked");
+    }
+    /* /etc/passwd was not written through the symlink's result name either. */
+    snprintf(path, sizeof path, "%s/link.txt.nianjian.json", E.drop);
+    struct stat st;
+    ck_assert_int_eq(lstat(path, &st), 0);
+    ck_assert(S_ISREG(st.st_mode));
+    stop_daemon();
+}
+END_TEST
+
+START_TEST(watchdog)
+{
+    extra_env = "WATCHDOG_USEC=200000";
+    start_daemon();
+    ck_assert_int_eq(wait_notify("WATCHDOG=1", 2000), 0);
+    ck_assert_int_eq(wait_notify("WATCHDOG=1", 2000), 0);
+    extra_env = NULL;
+    stop_daemon();
+}
+END_TEST
+
+/* Sends REQ (LEN bytes) to the replay endpoint; returns the number of events before the
+ * end marker, whose body is copied to END. */
+static int
+replay_request(void *dealer, const char *req, size_t len, char *end, size_t size)
+{
+    char topic[128];
+    int n = 0;
+    ck_assert_int_eq(zmq_send(dealer, req, len, 0), (int)len);
+    for (;;) {
+        zmq_pollitem_t it = {dealer, 0, ZMQ_POLLIN, 0};
+        ck_assert_int_eq(zmq_poll(&it, 1, 5000), 1);
+        int t = zmq_recv(dealer, topic, sizeof topic - 1, 0);
+        ck_assert_int_ge(t, 0);
+        topic[t] = '\0';
+        int m = zmq_recv(dealer, end, size - 1, 0);
+        ck_assert_int_ge(m, 0);
+        end[(size_t)m < size - 1 ? (size_t)m : size - 1] = '\0';
+        if (strcmp(topic, "nianjian.v1.replay.end") == 0)
+            return n;
+        n++;
+    }
+}
+
+START_TEST(replay_protocol)
+{
+    char path[300], end[65536];
+    start_daemon();
+    for (int i = 0; i < 3; i++) {
+        char content[64];
+        snprintf(path, sizeof path, "%s/p%d.txt", E.drop, i);
+        snprintf(content, sizeof content, "replay report %d\n", i);
+        write_file(path, content);
+        wait_journal(i + 1, 5000);
+    }
+    void *dealer = zmq_socket(E.zctx, ZMQ_DEALER);
+    int zero = 0;
+    zmq_setsockopt(dealer, ZMQ_LINGER, &zero, sizeof zero);
+    ck_assert_int_eq(zmq_connect(dealer, E.rp), 0);
+    /* Garbage is answered with an error, never a crash. */
+    const char *bad[] = {"hello", "SINCE x", "SINCE ", "SINCE -1", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(replay_request(dealer, bad[i], strlen(bad[i]), end, sizeof end), 0);
+        ck_assert_msg(strstr(end, "\"error\"") != NULL, "%s -> %s", bad[i], end);
+    }
+    static char big[100000];
+    memset(big, 'A', sizeof big);
+    ck_assert_int_eq(replay_request(dealer, big, sizeof big, end, sizeof end), 0);
+    ck_assert_ptr_nonnull(strstr(end, "\"error\""));
+    /* Valid requests. */
+    ck_assert_int_eq(replay_request(dealer, "SINCE 2", 7, end, sizeof end), 2);
+    ck_assert_str_eq(end, "{\"next\":4,\"last\":3,\"more\":false}");
+    ck_assert_int_eq(replay_request(dealer, "SINCE 0", 7, end, sizeof end), 3);
+    ck_assert_int_eq(replay_request(dealer, "SINCE 99", 8, end, sizeof end), 0);
+    ck_assert_str_eq(end, "{\"next\":99,\"last\":3,\"more\":false}");
+    zmq_close(dealer);
+    stop_daemon();
+}
+END_TEST
+
+START_TEST(root_recreated)
+{
+    char path[300], cmd[700];
+    write_config("  rescan_s: 1\n");
+    /* rescan_s appears twice now: drop the default line. */
+    size_t len;
+    char *yaml = slurp(E.cfg, &len);
+    char *dup = strstr(yaml, "  rescan_s: 0\n");
+    ck_assert_ptr_nonnull(dup);
+    memmove(dup, dup + 14, strlen(dup + 14) + 1);
+    write_file(E.cfg, yaml);
+    free(yaml);
+    start_daemon();
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir '%s'", E.drop, E.drop);
+    ck_assert_int_eq(system(cmd), 0);
+    nap(100);
+    snprintf(path, sizeof path, "%s/again.txt", E.drop);
+    write_file(path, REPORT);
+    wait_journal(1, 10000);
+    struct event ev[4];
+    ck_assert_int_eq(journal_events(ev, 4), 1);
+    ck_assert_str_eq(ev[0].file, "again.txt");
+    check_result_file("again.txt", REPORT);
+    stop_daemon();
+}
+END_TEST
+
 #define BURST 2000
 
 START_TEST(burst_kill_restart)
@@ -741,6 +922,11 @@ main(void)
         {"clean_sigterm", clean_sigterm, 30},
         {"catch_up_after_downtime", catch_up_after_downtime, 60},
         {"events_since", events_since_replays, 60},
+        {"events_gap", events_gap_reported, 60},
+        {"unsafe_files", unsafe_files, 30},
+        {"replay_protocol", replay_protocol, 30},
+        {"watchdog", watchdog, 30},
+        {"root_recreated", root_recreated, 30},
         {"burst_kill_restart", burst_kill_restart, 170},
     };
     const char *only = getenv("NJ_ITEST");

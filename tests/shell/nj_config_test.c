@@ -192,8 +192,8 @@ START_TEST(missing_file)
     struct nj_config *cfg = NULL;
     char *errors = NULL;
     ck_assert_int_lt(nj_config_load("/nonexistent/nianjian.yaml", &cfg, &errors), 0);
-    ck_assert_str_eq(errors,
-                     "/nonexistent/nianjian.yaml:1:1: config: cannot open: No such file or directory\n");
+    ck_assert_str_eq(
+        errors, "/nonexistent/nianjian.yaml:1:1: config: cannot open: No such file or directory\n");
     free(errors);
 }
 END_TEST
@@ -201,9 +201,14 @@ END_TEST
 START_TEST(garbage_never_crashes)
 {
     /* A few hostile inputs: binary bytes, deep nesting, huge numbers, NULs. */
-    const char *inputs[] = {"\xff\xfe\x00\x01", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]",
-                            "workers: 99999999999999999999999", "watch: {paths: [\"a\\0b\"]}",
-                            "{a: {b: {c: {d: 1}}}}", "- - - -", ": :", "? [a]\n: b\n"};
+    const char *inputs[] = {"\xff\xfe\x00\x01",
+                            "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]",
+                            "workers: 99999999999999999999999",
+                            "watch: {paths: [\"a\\0b\"]}",
+                            "{a: {b: {c: {d: 1}}}}",
+                            "- - - -",
+                            ": :",
+                            "? [a]\n: b\n"};
     for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
         struct nj_config *cfg = NULL;
         char *errors = NULL;
@@ -215,6 +220,25 @@ START_TEST(garbage_never_crashes)
             ck_assert_ptr_nonnull(errors);
         free(errors);
     }
+}
+END_TEST
+
+START_TEST(many_errors_are_capped)
+{
+    char yaml[8192];
+    size_t o = 0;
+    for (int i = 0; i < 150; i++)
+        o += (size_t)snprintf(yaml + o, sizeof yaml - o, "bogus%d: 1\n", i);
+    struct nj_config *cfg = NULL;
+    char *errors = NULL;
+    ck_assert_int_lt(nj_config_parse("m.yaml", yaml, o, &cfg, &errors), 0);
+    int lines = 0;
+    for (char *p = errors; *p; p++)
+        lines += *p == '\n';
+    ck_assert_int_eq(lines, 101);
+    ck_assert_ptr_nonnull(strstr(errors, "m.yaml:1:1: bogus0: unknown key\n"));
+    ck_assert_ptr_nonnull(strstr(errors, "m.yaml:1:1: config: 50 more errors not shown\n"));
+    free(errors);
 }
 END_TEST
 
@@ -230,6 +254,7 @@ main(void)
     tcase_add_test(tc, rules_known);
     tcase_add_test(tc, missing_file);
     tcase_add_test(tc, garbage_never_crashes);
+    tcase_add_test(tc, many_errors_are_capped);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -211,9 +211,8 @@ START_TEST(parse_line)
     const char *body;
     size_t len;
     const char *line = "{\"seq\":42,\"topic\":\"a.b\",\"event\":{\"k\":\"}\"}}";
-    ck_assert_int_eq(nj_journal_parse_line(line, strlen(line), &seq, topic, sizeof topic, &body,
-                                           &len),
-                     0);
+    ck_assert_int_eq(
+        nj_journal_parse_line(line, strlen(line), &seq, topic, sizeof topic, &body, &len), 0);
     ck_assert_uint_eq(seq, 42);
     ck_assert_str_eq(topic, "a.b");
     ck_assert_uint_eq(len, strlen("{\"k\":\"}\"}"));

@@ -1,0 +1,87 @@
+#!/bin/sh
+# daemon_bench.sh [BUILD_DIR] - measures nianjiand: close-to-event latency (p50/p99) at
+# light load, wall time and peak RSS for a burst of 10,000 reports, CPU while idle.
+# Everything runs in a temporary folder with ipc:// endpoints.  Results go to stdout; the
+# numbers in docs/daemon.md were measured with this script.
+set -eu
+build=${1:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+daemon=$(cd "$build" && pwd)/daemon/nianjiand
+sample=${SAMPLE:-$root/../shared/corpus/seed-chanhe-commerce-2025.txt}
+settle=${SETTLE_MS:-20}
+burst=${BURST:-10000}
+[ -x "$daemon" ] || { echo "no $daemon: build first" >&2; exit 1; }
+[ -r "$sample" ] || { echo "no sample report $sample" >&2; exit 1; }
+
+tmp=$(mktemp -d /tmp/nj_bench.XXXXXX)
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT INT TERM
+
+cc -O2 -o "$tmp/latency" "$here/daemon_latency.c" $(pkg-config --cflags --libs libzmq)
+
+config() {
+    cat > "$tmp/nianjian.yaml" <<EOC
+watch:
+  paths: [$tmp/drop]
+  settle_ms: $1
+  rescan_s: 0
+publish:
+  endpoint: ipc://$tmp/ev.sock
+  replay_endpoint: ipc://$tmp/rp.sock
+  heartbeat_s: 1
+state_dir: $tmp/state
+workers: 2
+log:
+  level: warning
+EOC
+}
+
+start() {
+    rm -rf "$tmp/drop" "$tmp/state"; mkdir -p "$tmp/drop"
+    "$daemon" -c "$tmp/nianjian.yaml" 2>>"$tmp/daemon.log" &
+    pid=$!
+}
+
+stop() { kill "$pid"; wait "$pid" || true; pid=; }
+
+events() { [ -f "$tmp/state/events.jsonl" ] && wc -l < "$tmp/state/events.jsonl" || echo 0; }
+
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+echo "nianjiand benchmark: $(nproc) CPU(s), sample $(wc -c < "$sample") bytes, settle_ms $settle"
+
+# 1. Latency at light load: one report every 100 ms.
+config "$settle"
+start
+"$tmp/latency" "$tmp/drop" "ipc://$tmp/ev.sock" 200 100 "$sample"
+stop
+
+# 2. Idle CPU: 10 s with nothing to do (heartbeat every second).
+config "$settle"
+start
+sleep 2
+t0=$(ticks "$pid"); sleep 10; t1=$(ticks "$pid")
+hz=$(getconf CLK_TCK)
+echo "idle_cpu: $((t1 - t0)) ticks in 10 s ($(awk -v t=$((t1 - t0)) -v hz="$hz" 'BEGIN { printf "%.2f", 100 * t / hz / 10 }')% of one CPU)"
+stop
+
+# 3. Burst: $burst reports copied in at once while the daemon runs.
+config 50
+mkdir -p "$tmp/src"
+i=0
+while [ $i -lt "$burst" ]; do
+    # Distinct content per file (a trailing line), so no result is reused.
+    { cat "$sample"; echo "# $i"; } > "$tmp/src/r$i.txt"
+    i=$((i + 1))
+done
+start
+sleep 0.5
+t0=$(date +%s.%N)
+cp "$tmp"/src/*.txt "$tmp/drop/"
+while [ "$(events)" -lt "$burst" ]; do sleep 0.05; done
+t1=$(date +%s.%N)
+rss=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
+echo "burst: $burst reports in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s, peak RSS $((rss / 1024)) MB"
+stop
