@@ -14,13 +14,15 @@
  * transitional and strict WordprocessingML namespaces and any prefix WPS chooses work.
  * Body paragraphs become text blocks (the runs of a paragraph joined first, so "1" "2"
  * reads "12"; w:tab is a tab; w:br starts a new block), the paragraph style or outline
- * level gives the heading hint, and tables become rows with their real grid: w:gridBefore,
+ * level gives the heading hint, automatic numbering (word/numbering.xml, nj_docxnum.h) is
+ * rendered before the text, and tables become rows with their real grid: w:gridBefore,
  * w:gridSpan (colspan) and w:vMerge restart/continue (rowspan; continue cells carry a copy
  * of the restart cell's text and NJ_CELL_SPANNED).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "nj_readers.h"
 #include "nj_doc.h"
+#include "nj_docxnum.h"
 #include "nj_rtext.h"
 
 #include <libxml/parser.h>
@@ -44,6 +46,9 @@ enum why {
     WHY_ENTRIES,
     WHY_ENCRYPTED,
     WHY_NODOC,
+    WHY_ODT,
+    WHY_XLSX,
+    WHY_PPTX,
     WHY_TOOBIG,
     WHY_RATIO,
     WHY_CORRUPT,
@@ -60,6 +65,9 @@ static const char *const why_zh[] = {
     "Word 文档已加密或设有打开密码，无法读取；请取消密码后重新另存为 .docx",
     "压缩包中没有 word/document.xml，不是 Word 文档（可能是 .xlsx、.pptx "
     "或其他压缩包）；请在 Word 或 WPS 中另存为 .docx",
+    "文件是 OpenDocument 文字文档（.odt），不是 .docx；请在 WPS 或 Word 中打开后另存为 .docx",
+    "文件是 Excel 表格（.xlsx），不是 Word 文档；请提交 Word（.docx）格式的年度报告",
+    "文件是 PowerPoint 演示文稿（.pptx），不是 Word 文档；请提交 Word（.docx）格式的年度报告",
     "Word 文档正文解压后超过大小上限，出于安全原因不予读取",
     "Word 文档的压缩比异常（疑似压缩炸弹），出于安全原因不予读取",
     "Word 文档内容已损坏（解压失败或校验错误），请在 Word 或 WPS 中重新另存为 .docx",
@@ -79,6 +87,11 @@ static const char *const why_en[] = {
     "password and save it again as .docx",
     "the archive has no word/document.xml, so it is not a Word document (perhaps .xlsx, "
     ".pptx or another archive); save the report as .docx in Word or WPS",
+    "the file is an OpenDocument text (.odt), not .docx; open it in WPS or Word and save it "
+    "as .docx",
+    "the file is an Excel workbook (.xlsx), not a Word document; submit the report as .docx",
+    "the file is a PowerPoint presentation (.pptx), not a Word document; submit the report as "
+    ".docx",
     "the Word document's text is larger than the size limit once inflated and is not read "
     "for safety",
     "the Word document inflates at an abnormal ratio (a suspected zip bomb) and is not read "
@@ -245,7 +258,9 @@ w_val_uint(const xmlNode *n, unsigned dflt)
 
 struct style {
     char *id;
-    unsigned level;
+    unsigned level;  /* heading level hint, 0 for none */
+    unsigned num_id; /* numbering the style applies (0 = none) */
+    unsigned ilvl;
 };
 
 struct styles {
@@ -313,7 +328,10 @@ styles_load(struct styles *st, const char *xml, size_t len)
             if (v < 9)
                 level = v + 1;
         }
-        if (level == 0 || st->n >= 4096) {
+        xmlNode *np = w_child(w_child(s, "pPr"), "numPr");
+        unsigned num_id = w_val_uint(w_child(np, "numId"), 0);
+        unsigned ilvl = w_val_uint(w_child(np, "ilvl"), 0);
+        if ((level == 0 && num_id == 0) || st->n >= 4096) {
             xmlFree(id);
             continue;
         }
@@ -331,9 +349,20 @@ styles_load(struct styles *st, const char *xml, size_t len)
         xmlFree(id);
         if (st->v[st->n].id == NULL)
             break;
+        st->v[st->n].num_id = num_id;
+        st->v[st->n].ilvl = ilvl;
         st->v[st->n++].level = level;
     }
     xmlFreeDoc(d);
+}
+
+static const struct style *
+style_find(const struct styles *st, const xmlChar *id)
+{
+    for (size_t i = 0; i < st->n; i++)
+        if (strcmp(st->v[i].id, (const char *)id) == 0)
+            return &st->v[i];
+    return NULL;
 }
 
 /* The heading level hint of paragraph P (0 = body text). */
@@ -352,10 +381,8 @@ para_heading(const struct styles *st, const xmlNode *p)
     xmlChar *id = w_val(w_child(ppr, "pStyle"));
     if (id == NULL)
         return 0;
-    unsigned level = 0;
-    for (size_t i = 0; i < st->n && level == 0; i++)
-        if (strcmp(st->v[i].id, (const char *)id) == 0)
-            level = st->v[i].level;
+    const struct style *sty = style_find(st, id);
+    unsigned level = sty != NULL ? sty->level : 0;
     if (level == 0)
         level = level_from_name((const char *)id);
     xmlFree(id);
@@ -367,13 +394,14 @@ para_heading(const struct styles *st, const xmlNode *p)
 struct dctx {
     struct nj_doc *doc;
     const struct styles *styles;
+    struct nj_docxnum *numbering; /* NULL without word/numbering.xml */
     unsigned para;
     int rc;
     /* the paragraph being walked */
     struct nj_sb cur;
-    int cell_mode;       /* 1: pieces go into CELL with the joining rule */
-    struct nj_sb *cell;  /* the cell text being built */
-    unsigned p_loc;      /* 0 until the paragraph emitted its first block */
+    int cell_mode;      /* 1: pieces go into CELL with the joining rule */
+    struct nj_sb *cell; /* the cell text being built */
+    unsigned p_loc;     /* 0 until the paragraph emitted its first block */
     unsigned p_heading;
     int sep; /* the next piece starts a cell of a nested table: join with a space */
 };
@@ -397,9 +425,10 @@ piece_end(struct dctx *c)
             c->sep = 0;
         }
     } else {
+        nj_sb_trim(&c->cur);
         int blank = 1;
         for (size_t i = 0; i < c->cur.len && blank; i++)
-            blank = c->cur.p[i] == ' ' || c->cur.p[i] == '\t';
+            blank = c->cur.p[i] == '\t';
         if (!blank) {
             if (c->p_loc == 0)
                 c->p_loc = ++c->para;
@@ -409,13 +438,34 @@ piece_end(struct dctx *c)
     nj_sb_reset(&c->cur);
 }
 
+/* The mc:Fallback child of an mc:AlternateContent (any prefix), else NULL. */
+static const xmlNode *
+alternate_fallback(const xmlNode *n)
+{
+    for (const xmlNode *c = n->children; c != NULL; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "Fallback") == 0)
+            return c;
+    return NULL;
+}
+
 static int
 is_skipped_run_content(const xmlNode *n)
 {
-    static const char *const skip[] = {"pPr",      "rPr",     "del",      "moveFrom",
-                                       "drawing",  "pict",    "object",   "instrText",
-                                       "delText",  "fldChar", "sectPr",   "tblPr",
-                                       "footnoteReference", "endnoteReference", "commentReference"};
+    static const char *const skip[] = {"pPr",
+                                       "rPr",
+                                       "del",
+                                       "moveFrom",
+                                       "drawing",
+                                       "pict",
+                                       "object",
+                                       "instrText",
+                                       "delText",
+                                       "fldChar",
+                                       "sectPr",
+                                       "tblPr",
+                                       "footnoteReference",
+                                       "endnoteReference",
+                                       "commentReference"};
     if (n->name != NULL && strcmp((const char *)n->name, "AlternateContent") == 0)
         return 1;
     for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
@@ -426,11 +476,47 @@ is_skipped_run_content(const xmlNode *n)
 
 static void walk_table(struct dctx *c, const xmlNode *tbl, int depth);
 
+/* Appends the automatic number of paragraph P ("一、", "1." …), from the paragraph's own
+ * w:numPr or its style's, to the text being built. */
+static void
+para_label(struct dctx *c, const xmlNode *p)
+{
+    if (c->numbering == NULL || c->rc)
+        return;
+    xmlNode *ppr = w_child(p, "pPr");
+    xmlNode *np = w_child(ppr, "numPr");
+    unsigned num_id = 0, ilvl = 0;
+    if (np != NULL) {
+        num_id = w_val_uint(w_child(np, "numId"), 0);
+        ilvl = w_val_uint(w_child(np, "ilvl"), 0);
+    } else {
+        xmlChar *id = w_val(w_child(ppr, "pStyle"));
+        if (id != NULL) {
+            const struct style *sty = style_find(c->styles, id);
+            if (sty != NULL) {
+                num_id = sty->num_id;
+                ilvl = sty->ilvl;
+            }
+            xmlFree(id);
+        }
+    }
+    if (num_id != 0 && nj_docxnum_label(c->numbering, num_id, ilvl, &c->cur) != NJ_OK)
+        c->rc = NJ_ENOMEM;
+}
+
 /* Walks the inside of a paragraph (runs, hyperlinks, insertions, content controls …). */
 static void
 walk_runs(struct dctx *c, const xmlNode *parent, int depth)
 {
     for (const xmlNode *n = parent->children; n != NULL && c->rc == 0; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE && n->name != NULL &&
+            strcmp((const char *)n->name, "AlternateContent") == 0) {
+            /* the fallback holds plain runs (text boxes in it are w:pict, skipped) */
+            const xmlNode *fb = alternate_fallback(n);
+            if (fb != NULL && depth < NJ_READERS_MAX_DEPTH)
+                walk_runs(c, fb, depth + 1);
+            continue;
+        }
         if (n->type != XML_ELEMENT_NODE || is_skipped_run_content(n))
             continue;
         if (is_w(n, "t")) {
@@ -451,6 +537,7 @@ walk_runs(struct dctx *c, const xmlNode *parent, int depth)
         } else if (is_w(n, "p")) {
             /* a paragraph nested where runs were expected (content controls) */
             piece_end(c);
+            para_label(c, n);
             if (depth < NJ_READERS_MAX_DEPTH)
                 walk_runs(c, n, depth + 1);
             piece_end(c);
@@ -472,10 +559,13 @@ walk_cell_content(struct dctx *c, const xmlNode *tc, int depth)
         if (n->type != XML_ELEMENT_NODE || is_w(n, "tcPr") || depth >= NJ_READERS_MAX_DEPTH)
             continue;
         piece_end(c);
-        if (is_w(n, "tbl"))
+        if (is_w(n, "tbl")) {
             walk_table(c, n, depth + 1);
-        else
+        } else {
+            if (is_w(n, "p"))
+                para_label(c, n);
             walk_runs(c, n, depth + 1);
+        }
         piece_end(c);
     }
 }
@@ -507,8 +597,7 @@ list_children(const xmlNode *n, const char *local, const xmlNode **out, size_t m
     for (const xmlNode *ch = n->children; ch != NULL && k < max; ch = ch->next) {
         if (is_w(ch, local))
             out[k++] = ch;
-        else if ((is_w(ch, "sdt") || is_w(ch, "customXml") || is_w(ch, "sdtContent")) &&
-                 depth < 8)
+        else if ((is_w(ch, "sdt") || is_w(ch, "customXml") || is_w(ch, "sdtContent")) && depth < 8)
             k += list_children(ch, local, out + k, max - k, depth + 1);
     }
     return k;
@@ -552,8 +641,8 @@ merge_of(const xmlNode *tcpr, const char *local)
     if (m == NULL)
         return MERGE_NONE;
     xmlChar *v = w_val(m);
-    enum merge r = (v != NULL && strcmp((const char *)v, "restart") == 0) ? MERGE_RESTART
-                                                                         : MERGE_CONTINUE;
+    enum merge r =
+        (v != NULL && strcmp((const char *)v, "restart") == 0) ? MERGE_RESTART : MERGE_CONTINUE;
     xmlFree(v);
     return r;
 }
@@ -564,9 +653,9 @@ on_off(const xmlNode *n)
     if (n == NULL)
         return 0;
     xmlChar *v = w_val(n);
-    int on = v == NULL || !(strcmp((const char *)v, "0") == 0 ||
-                            strcmp((const char *)v, "false") == 0 ||
-                            strcmp((const char *)v, "off") == 0);
+    int on =
+        v == NULL || !(strcmp((const char *)v, "0") == 0 || strcmp((const char *)v, "false") == 0 ||
+                       strcmp((const char *)v, "off") == 0);
     xmlFree(v);
     return on;
 }
@@ -659,6 +748,7 @@ walk_body(struct dctx *c, const xmlNode *parent, int depth)
             c->p_loc = 0;
             c->p_heading = para_heading(c->styles, n);
             nj_sb_reset(&c->cur);
+            para_label(c, n);
             walk_runs(c, n, depth + 1);
             piece_end(c);
         } else if (is_w(n, "tbl")) {
@@ -671,6 +761,48 @@ walk_body(struct dctx *c, const xmlNode *parent, int depth)
     }
 }
 
+/*
+ * The main document part named by the package relationships (_rels/.rels, type
+ * ".../officeDocument"), for packages whose part is not word/document.xml; -1 when the
+ * relationships are absent, unreadable or name no part of the archive.
+ */
+static zip_int64_t
+main_part(zip_t *za, const struct nj_docx_limits *lim)
+{
+    zip_int64_t ridx = zip_name_locate(za, "_rels/.rels", ZIP_FL_NOCASE);
+    char *rels = NULL;
+    size_t len = 0;
+    if (ridx < 0 || read_entry(za, (zip_uint64_t)ridx, lim, &rels, &len) != WHY_OK)
+        return -1;
+    zip_int64_t idx = -1;
+    xmlDoc *d = NULL;
+    if (len <= INT_MAX && strstr(rels, "<!DOCTYPE") == NULL)
+        d = xmlReadMemory(rels, (int)len, "rels", NULL,
+                          XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlNode *root = d ? xmlDocGetRootElement(d) : NULL;
+    for (xmlNode *n = root ? root->children : NULL; n != NULL && idx < 0; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, "Relationship") != 0)
+            continue;
+        xmlChar *type = xmlGetProp(n, (const xmlChar *)"Type");
+        xmlChar *target = xmlGetProp(n, (const xmlChar *)"Target");
+        const char *suffix = "/officeDocument";
+        size_t tl = type ? strlen((const char *)type) : 0;
+        if (target != NULL && tl >= strlen(suffix) &&
+            strcmp((const char *)type + tl - strlen(suffix), suffix) == 0) {
+            const char *name = (const char *)target;
+            while (*name == '/')
+                name++;
+            idx = zip_name_locate(za, name, 0);
+        }
+        xmlFree(type);
+        xmlFree(target);
+    }
+    if (d != NULL)
+        xmlFreeDoc(d);
+    free(rels);
+    return idx;
+}
+
 /* ---- entry points ------------------------------------------------------------------------ */
 
 static enum why
@@ -681,8 +813,8 @@ read_docx(const unsigned char *buf, size_t len, const struct nj_docx_limits *lim
     zip_error_t ze;
     zip_source_t *src = NULL;
     zip_t *za = NULL;
-    char *xml = NULL, *sxml = NULL;
-    size_t xml_len = 0, sxml_len = 0;
+    char *xml = NULL, *sxml = NULL, *nxml = NULL;
+    size_t xml_len = 0, sxml_len = 0, nxml_len = 0;
     xmlDoc *d = NULL;
     struct styles st = {0};
     struct dctx c = {0};
@@ -709,11 +841,20 @@ read_docx(const unsigned char *buf, size_t len, const struct nj_docx_limits *lim
         why = n < 0 ? WHY_NOZIP : WHY_ENTRIES;
         goto out;
     }
-    zip_int64_t idx = zip_name_locate(za, "word/document.xml", 0);
+    zip_int64_t idx = main_part(za, lim);
+    if (idx < 0)
+        idx = zip_name_locate(za, "word/document.xml", 0);
     if (idx < 0)
         idx = zip_name_locate(za, "word/document.xml", ZIP_FL_NOCASE);
     if (idx < 0) {
-        why = WHY_NODOC;
+        if (zip_name_locate(za, "content.xml", 0) >= 0)
+            why = WHY_ODT;
+        else if (zip_name_locate(za, "xl/workbook.xml", ZIP_FL_NOCASE) >= 0)
+            why = WHY_XLSX;
+        else if (zip_name_locate(za, "ppt/presentation.xml", ZIP_FL_NOCASE) >= 0)
+            why = WHY_PPTX;
+        else
+            why = WHY_NODOC;
         goto out;
     }
     why = read_entry(za, (zip_uint64_t)idx, lim, &xml, &xml_len);
@@ -722,6 +863,9 @@ read_docx(const unsigned char *buf, size_t len, const struct nj_docx_limits *lim
     zip_int64_t sidx = zip_name_locate(za, "word/styles.xml", ZIP_FL_NOCASE);
     if (sidx >= 0 && read_entry(za, (zip_uint64_t)sidx, lim, &sxml, &sxml_len) == WHY_OK)
         styles_load(&st, sxml, sxml_len);
+    zip_int64_t nidx = zip_name_locate(za, "word/numbering.xml", ZIP_FL_NOCASE);
+    if (nidx >= 0 && read_entry(za, (zip_uint64_t)nidx, lim, &nxml, &nxml_len) == WHY_OK)
+        c.numbering = nj_docxnum_load(nxml, nxml_len);
 
     if (strstr(xml, "<!DOCTYPE") != NULL) {
         why = WHY_DTD;
@@ -754,6 +898,8 @@ read_docx(const unsigned char *buf, size_t len, const struct nj_docx_limits *lim
         why = WHY_NOMEM;
 out:
     nj_sb_free(&c.cur);
+    nj_docxnum_free(c.numbering);
+    free(nxml);
     styles_free(&st);
     if (d != NULL)
         xmlFreeDoc(d);
@@ -770,8 +916,10 @@ nj_docx_read_limited(const unsigned char *buf, size_t len, enum nj_lang lang,
                      const struct nj_docx_limits *lim, struct nj_doc *doc, char *encoding,
                      size_t encoding_size, char *err, size_t err_size)
 {
-    if (buf == NULL || doc == NULL || lim == NULL)
+    if (doc == NULL || lim == NULL)
         return NJ_EINVAL;
+    if (buf == NULL)
+        len = 0; /* read as an empty (invalid) archive */
     if (encoding != NULL && encoding_size > 0)
         snprintf(encoding, encoding_size, "%s", "UTF-8");
     enum why why = read_docx(buf, len, lim, doc);
@@ -788,6 +936,5 @@ nj_docx_read(const unsigned char *buf, size_t len, enum nj_lang lang, struct nj_
 {
     struct nj_docx_limits lim;
     nj_docx_default_limits(&lim);
-    return nj_docx_read_limited(buf, len, lang, &lim, doc, encoding, encoding_size, err,
-                                err_size);
+    return nj_docx_read_limited(buf, len, lang, &lim, doc, encoding, encoding_size, err, err_size);
 }

@@ -50,19 +50,19 @@ struct hctx {
 enum elem_class { EL_INLINE, EL_SKIP, EL_BLOCK, EL_BR, EL_TABLE, EL_CHROME };
 
 static const char *const skip_names[] = {
-    "script", "style",    "noscript", "template", "head",  "title",  "nav",
-    "iframe", "object",   "embed",    "select",   "option", "button", "textarea",
-    "input",  "svg",      "math",     "map",      "area",  "audio",  "video",
+    "script", "style",    "noscript", "template", "head",     "title",  "nav",
+    "iframe", "object",   "embed",    "select",   "option",   "button", "textarea",
+    "input",  "svg",      "math",     "map",      "area",     "audio",  "video",
     "canvas", "frameset", "frame",    "noframes", "datalist",
 };
 
 static const char *const block_names[] = {
-    "address", "article", "aside",  "blockquote", "body",   "caption", "center",  "dd",
-    "details", "dialog",  "dir",    "div",        "dl",     "dt",      "fieldset", "figcaption",
-    "figure",  "form",    "h1",     "h2",         "h3",     "h4",      "h5",      "h6",
-    "hgroup",  "hr",      "html",   "legend",     "li",     "main",    "menu",    "ol",
-    "p",       "pre",     "section", "summary",   "tbody",  "td",      "tfoot",   "th",
-    "thead",   "tr",      "ul",     "xmp",        "listing", "plaintext",
+    "address", "article", "aside",   "blockquote", "body",    "caption",   "center",   "dd",
+    "details", "dialog",  "dir",     "div",        "dl",      "dt",        "fieldset", "figcaption",
+    "figure",  "form",    "h1",      "h2",         "h3",      "h4",        "h5",       "h6",
+    "hgroup",  "hr",      "html",    "legend",     "li",      "main",      "menu",     "ol",
+    "p",       "pre",     "section", "summary",    "tbody",   "td",        "tfoot",    "th",
+    "thead",   "tr",      "ul",      "xmp",        "listing", "plaintext",
 };
 
 static int
@@ -115,6 +115,32 @@ set_err(char *err, size_t err_size, enum nj_lang lang, const char *zh, const cha
         snprintf(err, err_size, "%s", lang == NJ_LANG_EN ? en : zh);
 }
 
+/*
+ * Appends the text of a text node, collapsing white space and leaving out the markers of
+ * Word's "downlevel-revealed" conditional comments (<![if !supportLists]>, <![endif]>),
+ * which libxml2 keeps as text; the text between them (list numbers such as 一、) stays.
+ */
+static int
+add_node_text(struct nj_sb *sb, const xmlChar *content)
+{
+    if (content == NULL)
+        return NJ_OK;
+    const char *s = (const char *)content;
+    for (;;) {
+        const char *m = strstr(s, "<![");
+        if (m == NULL)
+            break;
+        const char *end = strstr(m, "]>");
+        int marker =
+            end != NULL && (strncmp(m + 3, "if", 2) == 0 || strncmp(m + 3, "endif", 5) == 0);
+        const char *upto = marker ? m : m + 3;
+        if (nj_sb_add_collapsed(sb, s, (size_t)(upto - s)) != NJ_OK)
+            return NJ_ENOMEM;
+        s = marker ? end + 2 : upto;
+    }
+    return nj_sb_add_collapsed(sb, s, strlen(s));
+}
+
 /* ---- cell text --------------------------------------------------------------------- */
 
 struct cellctx {
@@ -143,9 +169,7 @@ cell_walk(struct cellctx *c, const xmlNode *parent, int depth)
 {
     for (const xmlNode *n = parent->children; n != NULL && c->rc == 0; n = n->next) {
         if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-            if (n->content != NULL &&
-                nj_sb_add_collapsed(&c->piece, (const char *)n->content,
-                                    strlen((const char *)n->content)) != NJ_OK)
+            if (add_node_text(&c->piece, n->content) != NJ_OK)
                 c->rc = NJ_ENOMEM;
             continue;
         }
@@ -314,9 +338,7 @@ collect(struct hctx *c, xmlNode *parent, int depth)
     int rc = NJ_OK;
     for (xmlNode *n = parent->children; n != NULL && rc == NJ_OK; n = n->next) {
         if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-            if (n->content != NULL)
-                rc = nj_sb_add_collapsed(&c->line, (const char *)n->content,
-                                         strlen((const char *)n->content));
+            rc = add_node_text(&c->line, n->content);
             continue;
         }
         if (n->type != XML_ELEMENT_NODE)
@@ -366,7 +388,7 @@ static int
 is_report_table(const xmlNode *t)
 {
     static const char *const keys[] = {"第二十条", "申请人情况", "行政复议", "本年新收",
-                                       "信息内容",  "自然人",     "行政诉讼"};
+                                       "信息内容", "自然人",     "行政诉讼"};
     xmlChar *s = xmlNodeGetContent(t);
     if (s == NULL)
         return 0;
@@ -490,10 +512,10 @@ collect_rows(xmlNode *t, xmlNode **rows, size_t max)
 }
 
 struct grid {
-    unsigned rem[NJ_HTML_MAX_COLS];       /* rows still covered below the current one */
-    const char *text[NJ_HTML_MAX_COLS];   /* text of the cell covering each column */
-    unsigned flags[NJ_HTML_MAX_COLS];     /* its heading flag */
-    char **pool;                          /* cell texts of the table, freed at the end */
+    unsigned rem[NJ_HTML_MAX_COLS];     /* rows still covered below the current one */
+    const char *text[NJ_HTML_MAX_COLS]; /* text of the cell covering each column */
+    unsigned flags[NJ_HTML_MAX_COLS];   /* its heading flag */
+    char **pool;                        /* cell texts of the table, freed at the end */
     size_t n_pool, cap_pool;
 };
 
@@ -565,8 +587,8 @@ emit_table(struct nj_doc *doc, xmlNode *t, unsigned loc)
             }
             unsigned hf = th ? NJ_CELL_HEADING : 0;
             for (unsigned k = 0; k < cs && rc == NJ_OK; k++) {
-                rc = nj_doc_add_cell(doc, txt, strlen(txt), col + k,
-                                     (k ? NJ_CELL_SPANNED : 0) | hf);
+                rc =
+                    nj_doc_add_cell(doc, txt, strlen(txt), col + k, (k ? NJ_CELL_SPANNED : 0) | hf);
                 g->rem[col + k] = rs - 1;
                 g->text[col + k] = txt;
                 g->flags[col + k] = hf;
@@ -595,6 +617,52 @@ out:
     free(g);
     free(rows);
     nj_sb_free(&sb);
+    return rc;
+}
+
+/*
+ * The report title a page carries in its head, for articles that show none: the content
+ * of <meta name="ArticleTitle"> (a common CMS field), else the <title> up to the first
+ * "_", "|" or " - " (where portals append the column and site name).  Appended to OUT
+ * only when it looks like a report title.
+ */
+static int
+head_title(const xmlNode *top, struct nj_sb *out)
+{
+    const xmlNode *head = NULL;
+    for (const xmlNode *n = top ? top->children : NULL; n != NULL; n = n->next)
+        if (is_name(n, "head"))
+            head = n;
+    if (head == NULL)
+        return NJ_OK;
+    int rc = NJ_OK;
+    for (int pass = 0; pass < 2 && out->len == 0 && rc == NJ_OK; pass++) {
+        for (const xmlNode *n = head->children; n != NULL && out->len == 0; n = n->next) {
+            xmlChar *v = NULL;
+            if (pass == 0 && is_name(n, "meta")) {
+                xmlChar *name = xmlGetProp(n, (const xmlChar *)"name");
+                if (name != NULL && strcasecmp((const char *)name, "ArticleTitle") == 0)
+                    v = xmlGetProp(n, (const xmlChar *)"content");
+                xmlFree(name);
+            } else if (pass == 1 && is_name(n, "title")) {
+                v = xmlNodeGetContent(n);
+            }
+            if (v == NULL)
+                continue;
+            char *t = (char *)v;
+            static const char *const cuts[] = {"_", "|", " - ", "－"};
+            for (size_t k = 0; k < sizeof(cuts) / sizeof(cuts[0]); k++) {
+                char *cut = strstr(t, cuts[k]);
+                if (cut != NULL)
+                    *cut = '\0';
+            }
+            rc = nj_sb_add_collapsed(out, t, strlen(t));
+            nj_sb_trim(out);
+            if (rc == NJ_OK && !nj_rtext_is_title(nj_sb_cstr(out)))
+                nj_sb_reset(out);
+            xmlFree(v);
+        }
+    }
     return rc;
 }
 
@@ -636,6 +704,15 @@ sniff_meta_charset(const unsigned char *buf, size_t len, char *out, size_t out_s
     }
 }
 
+static int
+has_non_ascii(const unsigned char *buf, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (buf[i] >= 0x80)
+            return 1;
+    return 0;
+}
+
 static const char *
 canonical_charset(const char *declared)
 {
@@ -668,7 +745,16 @@ nj_html_read(const unsigned char *buf, size_t len, enum nj_lang lang, struct nj_
         return NJ_EINVAL;
     }
     sniff_meta_charset(buf, len, declared, sizeof(declared));
-    rc = nj_decode(buf, len, canonical_charset(declared), &dec, &reason);
+    const char *hint = canonical_charset(declared);
+    /*
+     * Pages re-saved as UTF-8 often keep their old gb2312 declaration.  Chinese text in
+     * GBK is practically never valid UTF-8, so valid UTF-8 with non-ASCII bytes is taken
+     * as UTF-8 whatever the <meta> says (a BOM still decides first, in nj_decode).
+     */
+    if (hint != NULL && strcmp(hint, NJ_ENC_GB18030) == 0 && has_non_ascii(buf, len) &&
+        nj_utf8_valid(buf, len))
+        hint = NULL;
+    rc = nj_decode(buf, len, hint, &dec, &reason);
     if (rc == NJ_ENOMEM)
         goto out;
     if (rc != NJ_OK) {
@@ -713,6 +799,19 @@ nj_html_read(const unsigned char *buf, size_t len, enum nj_lang lang, struct nj_
 
     xmlNode *root = find_root(&c, body);
     unsigned para = 0;
+    int has_title = 0;
+    for (size_t i = 0; i < c.n_items && !has_title; i++)
+        has_title = c.items[i].kind == ITEM_TEXT && is_under(c.items[i].node, root) &&
+                    nj_rtext_is_title(c.items[i].text);
+    if (!has_title && root != body) {
+        /* the article shows no title of its own: take the page's (meta or <title>) */
+        struct nj_sb t;
+        nj_sb_init(&t);
+        rc = head_title(top, &t);
+        if (rc == NJ_OK && t.len > 0)
+            rc = nj_doc_add_text(doc, t.p, t.len, ++para, 0);
+        nj_sb_free(&t);
+    }
     for (size_t i = 0; i < c.n_items && rc == NJ_OK; i++) {
         const struct item *it = &c.items[i];
         if (!is_under(it->node, root))

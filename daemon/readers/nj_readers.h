@@ -33,10 +33,10 @@ int nj_docx_read(const unsigned char *buf, size_t len, enum nj_lang lang, struct
 
 /* Limits applied to a .docx archive, which is treated as hostile. */
 struct nj_docx_limits {
-    uint64_t max_entries;     /* entries in the archive */
-    uint64_t max_part_bytes;  /* inflated size of one part that is read */
-    uint64_t max_ratio;       /* inflated:compressed ratio of a part ... */
-    uint64_t ratio_floor;     /* ... checked once more than this many bytes are inflated */
+    uint64_t max_entries;    /* entries in the archive */
+    uint64_t max_part_bytes; /* inflated size of one part that is read */
+    uint64_t max_ratio;      /* inflated:compressed ratio of a part ... */
+    uint64_t ratio_floor;    /* ... checked once more than this many bytes are inflated */
 };
 
 /* The defaults: 10,000 entries, 64 MB per part, 200:1 beyond 1 MB. */

@@ -103,12 +103,25 @@ nj_sb_trim(struct nj_sb *sb)
 {
     if (sb->len == 0)
         return;
+    static const char ideo[] = "\xE3\x80\x80"; /* U+3000 IDEOGRAPHIC SPACE */
     size_t a = 0;
-    while (a < sb->len && sb->p[a] == ' ')
-        a++;
+    for (;;) {
+        if (a < sb->len && sb->p[a] == ' ')
+            a++;
+        else if (a + 3 <= sb->len && memcmp(sb->p + a, ideo, 3) == 0)
+            a += 3;
+        else
+            break;
+    }
     size_t b = sb->len;
-    while (b > a && sb->p[b - 1] == ' ')
-        b--;
+    for (;;) {
+        if (b > a && sb->p[b - 1] == ' ')
+            b--;
+        else if (b >= a + 3 && memcmp(sb->p + b - 3, ideo, 3) == 0)
+            b -= 3;
+        else
+            break;
+    }
     if (a > 0)
         memmove(sb->p, sb->p + a, b - a);
     sb->len = b - a;
@@ -154,12 +167,12 @@ last_cp(const char *s, size_t n)
 int
 nj_rtext_is_wide(uint32_t cp)
 {
-    return (cp >= 0x2E80 && cp <= 0x9FFF) ||  /* radicals, CJK punctuation, kana, ideographs */
-           (cp >= 0x2018 && cp <= 0x201F) ||  /* curly quotes used in CJK text */
-           cp == 0x2014 || cp == 0x2026 ||    /* em dash, ellipsis */
-           (cp >= 0xF900 && cp <= 0xFAFF) ||  /* compatibility ideographs */
-           (cp >= 0xFE30 && cp <= 0xFE4F) ||  /* CJK compatibility forms */
-           (cp >= 0xFF00 && cp <= 0xFFEF) ||  /* full-width forms */
+    return (cp >= 0x2E80 && cp <= 0x9FFF) || /* radicals, CJK punctuation, kana, ideographs */
+           (cp >= 0x2018 && cp <= 0x201F) || /* curly quotes used in CJK text */
+           cp == 0x2014 || cp == 0x2026 ||   /* em dash, ellipsis */
+           (cp >= 0xF900 && cp <= 0xFAFF) || /* compatibility ideographs */
+           (cp >= 0xFE30 && cp <= 0xFE4F) || /* CJK compatibility forms */
+           (cp >= 0xFF00 && cp <= 0xFFEF) || /* full-width forms */
            (cp >= 0x20000 && cp <= 0x3FFFF); /* supplementary ideographs */
 }
 
@@ -183,9 +196,8 @@ nj_sb_join(struct nj_sb *sb, const char *piece, size_t n)
 /* The numerals of the six parts and the key words that identify each part. */
 static const char *const part_numeral[6] = {"一", "二", "三", "四", "五", "六"};
 static const char *const part_keys[6][3] = {
-    {"总体情况", NULL, NULL},         {"主动公开", NULL, NULL},
-    {"收到和处理", "依申请", NULL},   {"行政复议", "行政诉讼", NULL},
-    {"问题", "改进", NULL},           {"其他需要报告", "其他事项", NULL},
+    {"总体情况", NULL, NULL},       {"主动公开", NULL, NULL}, {"收到和处理", "依申请", NULL},
+    {"行政复议", "行政诉讼", NULL}, {"问题", "改进", NULL},   {"其他需要报告", "其他事项", NULL},
 };
 
 /* Length of a numeral separator at S ("、", "．", ".", "，", " ", U+3000), else 0. */
@@ -221,10 +233,14 @@ int
 nj_rtext_part_heading(const char *text)
 {
     const char *s = text;
-    while (*s == ' ' || *s == '#' || *s == '*' || *s == '\t')
-        s++;
-    if (strncmp(s, "\xE3\x80\x80", 3) == 0)
-        s += 3;
+    for (;;) {
+        if (*s == ' ' || *s == '#' || *s == '*' || *s == '\t')
+            s++;
+        else if (strncmp(s, "\xE3\x80\x80", 3) == 0) /* ideographic space */
+            s += 3;
+        else
+            break;
+    }
     for (int p = 0; p < 6; p++) {
         size_t n = strlen(part_numeral[p]);
         if (strncmp(s, part_numeral[p], n) != 0)

@@ -35,7 +35,7 @@ const char *nj_sb_cstr(struct nj_sb *sb);
  * a space already there.
  */
 int nj_sb_add_collapsed(struct nj_sb *sb, const char *s, size_t n);
-/* Removes leading and trailing ASCII spaces. */
+/* Removes leading and trailing ASCII spaces and ideographic spaces (U+3000). */
 void nj_sb_trim(struct nj_sb *sb);
 /*
  * Appends PIECE (trimmed by the caller, may be empty: then nothing happens) to SB using the

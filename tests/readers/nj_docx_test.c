@@ -15,8 +15,8 @@
 #include <string.h>
 
 static int
-read_docx(const unsigned char *buf, size_t len, enum nj_lang lang,
-          const struct nj_docx_limits *lim, struct nj_doc **out, char *err, size_t err_size)
+read_docx(const unsigned char *buf, size_t len, enum nj_lang lang, const struct nj_docx_limits *lim,
+          struct nj_doc **out, char *err, size_t err_size)
 {
     struct nj_doc *doc = nj_doc_new(NJ_LOC_PARAGRAPH);
     ck_assert_ptr_nonnull(doc);
@@ -60,8 +60,8 @@ assert_cell(const struct nj_doc *doc, unsigned t, unsigned r, unsigned c, const 
 {
     const struct nj_cell *cell = nj_rtest_cell(doc, t, r, c);
     ck_assert_msg(cell != NULL, "no cell at table %u row %u col %u", t, r, c);
-    ck_assert_msg(strcmp(cell->text, text) == 0, "table %u row %u col %u: \"%s\" != \"%s\"", t,
-                  r, c, cell->text, text);
+    ck_assert_msg(strcmp(cell->text, text) == 0, "table %u row %u col %u: \"%s\" != \"%s\"", t, r,
+                  c, cell->text, text);
     ck_assert_msg(!!(cell->flags & NJ_CELL_SPANNED) == !!spanned,
                   "table %u row %u col %u: spanned flag %u", t, r, c, cell->flags);
 }
@@ -102,7 +102,7 @@ START_TEST(word_document)
     b = nj_rtest_text(doc, "一、总体情况", 0);
     ck_assert_ptr_nonnull(b);
     ck_assert_uint_eq(b->heading, 1); /* style id "1" named "heading 1" */
-    ck_assert_uint_eq(b->loc, 2);    /* the empty paragraph is not counted */
+    ck_assert_uint_eq(b->loc, 2);     /* the empty paragraph is not counted */
     ck_assert_ptr_nonnull(nj_rtest_text(doc, "全年主动公开信息128条，较上年增加。", 0));
     ck_assert(!nj_rtest_contains(doc, "删除的文字"));
     ck_assert(!nj_rtest_contains(doc, "PAGE"));
@@ -137,6 +137,8 @@ START_TEST(word_document)
     /* text boxes are not read; the paragraph's own text is */
     ck_assert(!nj_rtest_contains(doc, "文本框"));
     ck_assert_ptr_nonnull(nj_rtest_text(doc, "六、其他需要报告的事项", 0));
+    /* mc:AlternateContent: the fallback's runs, once */
+    ck_assert_ptr_nonnull(nj_rtest_text(doc, "五、存在的主要问题及改进情况", 0));
     nj_doc_free(doc);
 }
 END_TEST
@@ -162,6 +164,64 @@ START_TEST(wps_document)
     assert_cell(doc, 1, 4, 14, "0", 0);
     ck_assert_ptr_null(nj_rtest_cell(doc, 1, 4, 15));
     nj_doc_free(doc);
+}
+END_TEST
+
+START_TEST(automatic_numbering)
+{
+    char *d = (char *)nj_rtest_slurp(nj_rtest_fixture("docx/numbered-document.xml"), NULL);
+    char *st = (char *)nj_rtest_slurp(nj_rtest_fixture("docx/numbered-styles.xml"), NULL);
+    char *nu = (char *)nj_rtest_slurp(nj_rtest_fixture("docx/numbered-numbering.xml"), NULL);
+    ck_assert(d != NULL && st != NULL && nu != NULL);
+    struct nj_zentry e[3] = {{"word/document.xml", d, strlen(d), 0},
+                             {"word/styles.xml", st, strlen(st), 0},
+                             {"word/numbering.xml", nu, strlen(nu), 0}};
+    unsigned char *zip;
+    size_t len;
+    ck_assert_int_eq(nj_testzip_build(e, 3, &zip, &len), 0);
+    struct nj_doc *doc;
+    char err[512];
+    ck_assert_int_eq(read_docx(zip, len, NJ_LANG_ZH, NULL, &doc, err, sizeof(err)), 0);
+    const struct nj_block *b = nj_rtest_text(doc, "一、总体情况", 0);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_uint_eq(b->heading, 2);
+    ck_assert_ptr_nonnull(nj_rtest_text(doc, "二、主动公开政府信息情况", 0));
+    ck_assert_ptr_nonnull(nj_rtest_text(doc, "（一）主动公开方面", 0));
+    ck_assert_ptr_nonnull(nj_rtest_text(doc, "不编号的标题", 0));
+    ck_assert_ptr_nonnull(nj_rtest_text(doc, "三、收到和处理政府信息公开申请情况", 0));
+    assert_cell(doc, 1, 1, 1, "1.属于国家秘密", 0);
+    assert_cell(doc, 1, 2, 1, "2.其他法律行政法规禁止公开", 0);
+    assert_cell(doc, 1, 2, 0, "（三）不予公开", 1);
+    nj_doc_free(doc);
+    free(zip);
+    free(d);
+    free(st);
+    free(nu);
+}
+END_TEST
+
+START_TEST(main_part_from_relationships)
+{
+    static const char rels[] =
+        "<?xml version=\"1.0\"?><Relationships "
+        "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"rId1\" "
+        "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+        "officeDocument\" Target=\"/word/document2.xml\"/></Relationships>";
+    static const char body[] =
+        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+        "<w:body><w:p><w:r><w:t>六、其他需要报告的事项</w:t></w:r></w:p></w:body></w:document>";
+    struct nj_zentry e[2] = {{"_rels/.rels", rels, sizeof(rels) - 1, 0},
+                             {"word/document2.xml", body, sizeof(body) - 1, 0}};
+    unsigned char *zip;
+    size_t len;
+    ck_assert_int_eq(nj_testzip_build(e, 2, &zip, &len), 0);
+    struct nj_doc *doc;
+    char err[512];
+    ck_assert_int_eq(read_docx(zip, len, NJ_LANG_ZH, NULL, &doc, err, sizeof(err)), 0);
+    ck_assert_ptr_nonnull(nj_rtest_text(doc, "六、其他需要报告的事项", 0));
+    nj_doc_free(doc);
+    free(zip);
 }
 END_TEST
 
@@ -235,6 +295,17 @@ START_TEST(missing_document_xml)
     ck_assert_int_eq(nj_testzip_build(e, 1, &zip, &len), 0);
     char err[512];
     ck_assert_int_ne(read_docx(zip, len, NJ_LANG_ZH, NULL, NULL, err, sizeof(err)), 0);
+    ck_assert_msg(strstr(err, ".xlsx") != NULL, "%s", err);
+    free(zip);
+    struct nj_zentry odt[2] = {{"mimetype", "application/vnd.oasis.opendocument.text", 39, 1},
+                               {"content.xml", "<office:document-content/>", 27, 0}};
+    ck_assert_int_eq(nj_testzip_build(odt, 2, &zip, &len), 0);
+    ck_assert_int_ne(read_docx(zip, len, NJ_LANG_EN, NULL, NULL, err, sizeof(err)), 0);
+    ck_assert_msg(strstr(err, ".odt") != NULL, "%s", err);
+    free(zip);
+    struct nj_zentry other[1] = {{"readme.txt", "hello", 5, 0}};
+    ck_assert_int_eq(nj_testzip_build(other, 1, &zip, &len), 0);
+    ck_assert_int_ne(read_docx(zip, len, NJ_LANG_ZH, NULL, NULL, err, sizeof(err)), 0);
     ck_assert_msg(strstr(err, "word/document.xml") != NULL, "%s", err);
     free(zip);
 }
@@ -244,7 +315,7 @@ START_TEST(too_many_entries)
 {
     size_t n = 10001;
     struct nj_zentry *e = calloc(n, sizeof(*e));
-    char (*names)[32] = calloc(n, 32);
+    char(*names)[32] = calloc(n, 32);
     for (size_t i = 0; i < n; i++) {
         snprintf(names[i], 32, "f/%zu.xml", i);
         e[i] = (struct nj_zentry){names[i], "<a/>", 4, 1};
@@ -346,6 +417,8 @@ docx_suite(void)
     tcase_add_test(tc, generated_report_grid);
     tcase_add_test(tc, word_document);
     tcase_add_test(tc, wps_document);
+    tcase_add_test(tc, automatic_numbering);
+    tcase_add_test(tc, main_part_from_relationships);
     tcase_add_test(tc, not_a_zip_and_truncated);
     tcase_add_test(tc, corrupt_data);
     tcase_add_test(tc, encrypted_flag);

@@ -66,8 +66,8 @@ main(int argc, char **argv)
         }
         printf("R %u.%u @%u", b->table, b->row, b->loc);
         for (size_t j = 0; j < b->n_cells; j++)
-            printf(" | %u%s:%s", b->cells[j].col,
-                   (b->cells[j].flags & NJ_CELL_SPANNED) ? "*" : "", b->cells[j].text);
+            printf(" | %u%s:%s", b->cells[j].col, (b->cells[j].flags & NJ_CELL_SPANNED) ? "*" : "",
+                   b->cells[j].text);
         printf("\n");
     }
     nj_doc_free(doc);

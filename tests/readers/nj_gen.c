@@ -32,10 +32,10 @@ struct gtable {
 
 static const char *const t3_cols[] = {"商业企业", "科研机构", "社会公益组织", "法律服务机构",
                                       "其他"};
-static const char *const t3_sub3[] = {
-    "1.属于国家秘密",       "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”",
-    "4.保护第三方合法权益", "5.属于三类内部事务信息",     "6.属于四类过程性信息",
-    "7.属于行政执法案卷",   "8.属于行政查询事项"};
+static const char *const t3_sub3[] = {"1.属于国家秘密",         "2.其他法律行政法规禁止公开",
+                                      "3.危及“三安全一稳定”",   "4.保护第三方合法权益",
+                                      "5.属于三类内部事务信息", "6.属于四类过程性信息",
+                                      "7.属于行政执法案卷",     "8.属于行政查询事项"};
 static const char *const t3_sub4[] = {"1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作",
                                       "3.补正后申请内容仍不明确"};
 static const char *const t3_sub5[] = {"1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物",
@@ -48,20 +48,19 @@ static const char *const t4_leaf[] = {"结果维持", "结果纠正", "其他结
 
 /* Table 三 values, rows r01..r25, columns c1..c7 (all relations hold). */
 static const int t3v[25][7] = {
-    {10, 2, 0, 0, 0, 0, 12}, /* 一、本年新收 */
-    {1, 0, 0, 0, 0, 0, 1},   /* 二、上年结转 */
-    {5, 1, 0, 0, 0, 0, 6},   /* （一） */
-    {2, 0, 0, 0, 0, 0, 2},   /* （二） */
-    {0, 0, 0, 0, 0, 0, 0},   /* （三）1 */
-    {0, 0, 0, 0, 0, 0, 0},  {0, 0, 0, 0, 0, 0, 0}, {1, 0, 0, 0, 0, 0, 1}, /* （三）4 */
-    {0, 0, 0, 0, 0, 0, 0},  {0, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0, 0},
-    {0, 0, 0, 0, 0, 0, 0},  {2, 1, 0, 0, 0, 0, 3}, /* （四）1 */
-    {0, 0, 0, 0, 0, 0, 0},  {0, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0, 0}, /* （五）1 */
-    {1, 0, 0, 0, 0, 0, 1},                                                /* （五）2 */
-    {0, 0, 0, 0, 0, 0, 0},  {0, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0, 0},
-    {0, 0, 0, 0, 0, 0, 0},  {0, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0, 0},
-    {11, 2, 0, 0, 0, 0, 13}, /* （七）总计 */
-    {0, 0, 0, 0, 0, 0, 0},   /* 四、结转下年度 */
+    {10, 2, 0, 0, 0, 0, 12},                                               /* 一、本年新收 */
+    {1, 0, 0, 0, 0, 0, 1},                                                 /* 二、上年结转 */
+    {5, 1, 0, 0, 0, 0, 6},                                                 /* （一） */
+    {2, 0, 0, 0, 0, 0, 2},                                                 /* （二） */
+    {0, 0, 0, 0, 0, 0, 0},                                                 /* （三）1 */
+    {0, 0, 0, 0, 0, 0, 0},   {0, 0, 0, 0, 0, 0, 0}, {1, 0, 0, 0, 0, 0, 1}, /* （三）4 */
+    {0, 0, 0, 0, 0, 0, 0},   {0, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0, 0},   {0, 0, 0, 0, 0, 0, 0},
+    {2, 1, 0, 0, 0, 0, 3},                                                 /* （四）1 */
+    {0, 0, 0, 0, 0, 0, 0},   {0, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0, 0}, /* （五）1 */
+    {1, 0, 0, 0, 0, 0, 1},                                                 /* （五）2 */
+    {0, 0, 0, 0, 0, 0, 0},   {0, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0, 0},   {0, 0, 0, 0, 0, 0, 0},
+    {0, 0, 0, 0, 0, 0, 0},   {0, 0, 0, 0, 0, 0, 0}, {11, 2, 0, 0, 0, 0, 13}, /* （七）总计 */
+    {0, 0, 0, 0, 0, 0, 0}, /* 四、结转下年度 */
 };
 /* Table 四 (the 行政复议 总计 is replaced by T4_WRONG_TOTAL: the deliberate error). */
 static const int t4v[15] = {1, 0, 1, 0, 2, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1};
@@ -529,7 +528,8 @@ docx_table(struct nj_sb *out, const struct gtable *t)
             }
             if (rs > 1)
                 ADD(start == r ? "<w:vMerge w:val=\"restart\"/>" : "<w:vMerge/>");
-            ADD("<w:vAlign w:val=\"center\"/></w:tcPr><w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr>");
+            ADD("<w:vAlign w:val=\"center\"/></w:tcPr><w:p><w:pPr><w:jc "
+                "w:val=\"center\"/></w:pPr>");
             if (start == r)
                 rc |= docx_runs(out, t->grid[r][c]);
             ADD("</w:p></w:tc>");
@@ -546,7 +546,8 @@ gen_docx_xml(struct nj_sb *out)
 {
     int rc = 0;
     ADD("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-        "<w:document xmlns:wpc=\"http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas\" "
+        "<w:document "
+        "xmlns:wpc=\"http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas\" "
         "xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" "
         "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" "
         "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "

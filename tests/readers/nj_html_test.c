@@ -41,8 +41,8 @@ assert_cell(const struct nj_doc *doc, unsigned t, unsigned r, unsigned c, const 
 {
     const struct nj_cell *cell = nj_rtest_cell(doc, t, r, c);
     ck_assert_msg(cell != NULL, "no cell at table %u row %u col %u", t, r, c);
-    ck_assert_msg(strcmp(cell->text, text) == 0, "table %u row %u col %u: \"%s\" != \"%s\"", t,
-                  r, c, cell->text, text);
+    ck_assert_msg(strcmp(cell->text, text) == 0, "table %u row %u col %u: \"%s\" != \"%s\"", t, r,
+                  c, cell->text, text);
     ck_assert_msg(!!(cell->flags & NJ_CELL_SPANNED) == !!spanned,
                   "table %u row %u col %u: spanned flag %u", t, r, c, cell->flags);
 }
@@ -146,6 +146,30 @@ START_TEST(portal_layout_page)
 }
 END_TEST
 
+START_TEST(word_export_page)
+{
+    struct nj_doc *doc = read_fixture("html/word-export.html");
+    ck_assert_str_eq(nj_doc_block(doc, 0)->text, "某某市审计局2024年政府信息公开工作年度报告");
+    /* the list number inside <![if !supportLists]> is kept, the markers are not */
+    ck_assert_ptr_nonnull(nj_rtest_text(doc, "一、 总体情况", 0));
+    ck_assert(!nj_rtest_contains(doc, "supportLists"));
+    ck_assert(!nj_rtest_contains(doc, "endif"));
+    ck_assert(!nj_rtest_contains(doc, "WordDocument"));
+    ck_assert(!nj_rtest_contains(doc, "MsoNormal"));
+    /* ideographic-space indentation is trimmed */
+    ck_assert_ptr_nonnull(nj_rtest_text(doc, "本局全年主动公开政府信息156条。", 0));
+    ck_assert_ptr_nonnull(nj_rtest_text(doc, "四、政府信息公开行政复议、行政诉讼情况", 0));
+    ck_assert_uint_eq(nj_rtest_n_tables(doc), 1);
+    assert_cell(doc, 1, 2, 0, "结果维持", 0);
+    assert_cell(doc, 1, 3, 0, "结果维持", 1);
+    assert_cell(doc, 1, 4, 4, "1", 0);
+    assert_cell(doc, 1, 4, 5, "", 0); /* <o:p>&nbsp;</o:p> */
+    assert_cell(doc, 1, 4, 10, "10", 0);
+    assert_cell(doc, 1, 4, 14, "10", 0);
+    nj_doc_free(doc);
+}
+END_TEST
+
 START_TEST(gbk_page)
 {
     size_t len, glen;
@@ -163,6 +187,12 @@ START_TEST(gbk_page)
     assert_cell(doc, 1, 3, 4, "总计", 1);
     assert_cell(doc, 1, 4, 4, "1", 0);
     ck_assert(!nj_rtest_contains(doc, "政府信息公开年报")); /* the <title> */
+    nj_doc_free(doc);
+
+    /* the page re-saved as UTF-8 that still declares gb2312: read as UTF-8 */
+    doc = read_html(utf8, len, 0, enc, sizeof(enc));
+    ck_assert_str_eq(enc, "UTF-8");
+    ck_assert_ptr_nonnull(nj_rtest_text(doc, "某某镇人民政府2023年政府信息公开工作年度报告", 0));
     nj_doc_free(doc);
 
     /* the same page as UTF-8 with a BOM: the BOM wins over the declared gb2312 */
@@ -203,8 +233,14 @@ END_TEST
 START_TEST(bad_input_never_crashes)
 {
     static const char *const inputs[] = {
-        "", "<", "<html>", "<html><body></body></html>", "\xff\xfe\x00<\x00",
-        "<table><tr><td>", "<td rowspan=3>x</td>", "<body><p>一、总体情况</p>",
+        "",
+        "<",
+        "<html>",
+        "<html><body></body></html>",
+        "\xff\xfe\x00<\x00",
+        "<table><tr><td>",
+        "<td rowspan=3>x</td>",
+        "<body><p>一、总体情况</p>",
         "<table><caption>c</caption></table>",
     };
     for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
@@ -238,6 +274,31 @@ START_TEST(bad_input_never_crashes)
 }
 END_TEST
 
+START_TEST(title_from_head)
+{
+    static const char page[] =
+        "<html><head><title>某县民政局2024年政府信息公开工作年度报告_年报_某县人民政府</title>"
+        "</head><body><div class=\"nav\"><a href=\"/\">首页</a></div><div class=\"txt\">"
+        "<p>一、总体情况</p><p>正文</p><p>二、主动公开政府信息情况</p></div></body></html>";
+    struct nj_doc *doc = read_html(page, sizeof(page) - 1, 0, NULL, 0);
+    const struct nj_block *b = nj_doc_block(doc, 0);
+    ck_assert_str_eq(b->text, "某县民政局2024年政府信息公开工作年度报告");
+    ck_assert_uint_eq(b->loc, 1);
+    ck_assert_uint_eq(nj_rtest_text(doc, "一、总体情况", 0)->loc, 2);
+    ck_assert(!nj_rtest_contains(doc, "首页"));
+    nj_doc_free(doc);
+    /* a title in the article is not doubled by the head's */
+    struct nj_sb sb;
+    nj_sb_init(&sb);
+    ck_assert_int_eq(nj_gen_report(NJ_GEN_HTML, &sb), 0);
+    doc = read_html(sb.p, sb.len, 0, NULL, 0);
+    ck_assert_str_eq(nj_doc_block(doc, 0)->text, "示例县商务局2023年政府信息公开工作年度报告");
+    ck_assert(strstr(nj_doc_block(doc, 1)->text, "年度报告") == NULL);
+    nj_doc_free(doc);
+    nj_sb_free(&sb);
+}
+END_TEST
+
 START_TEST(join_rule)
 {
     static const char page[] =
@@ -260,9 +321,11 @@ html_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, generated_report_grid);
     tcase_add_test(tc, portal_layout_page);
+    tcase_add_test(tc, word_export_page);
     tcase_add_test(tc, gbk_page);
     tcase_add_test(tc, spans_clamped_and_odd);
     tcase_add_test(tc, bad_input_never_crashes);
+    tcase_add_test(tc, title_from_head);
     tcase_add_test(tc, join_rule);
     suite_add_tcase(s, tc);
     return s;

@@ -288,6 +288,27 @@ START_TEST(unreadable_docx_is_doc_unreadable)
     ck_assert_ptr_nonnull(strstr(o.json, "DOC.UNREADABLE"));
     ck_assert_ptr_nonnull(strstr(o.json, "另存为 .docx"));
     outcome_free(&o);
+    /* the formats nobody reads (issue 4, item 3): unreadable, naming the format */
+    static const char ole2[] = "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0\0\0\0\0\0\0";
+    static const char pdf[] = "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n";
+    static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    static const struct {
+        const char *name;
+        const char *bytes;
+        size_t len;
+        const char *says;
+    } other[] = {
+        {"a.doc", ole2, sizeof(ole2) - 1, ".doc"},
+        {"a.pdf", pdf, sizeof(pdf) - 1, "PDF"},
+        {"a.png", png, sizeof(png) - 1, "图片"},
+    };
+    for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+        check_form((const unsigned char *)other[i].bytes, other[i].len, other[i].name, &o);
+        ck_assert_int_eq(o.status, NJ_STATUS_ERROR);
+        ck_assert_msg(strstr(o.json, "DOC.UNREADABLE") != NULL, "%s", o.json);
+        ck_assert_msg(strstr(o.json, other[i].says) != NULL, "%s", o.json);
+        outcome_free(&o);
+    }
 }
 END_TEST
 

@@ -78,8 +78,7 @@ static const char rels[] =
     "Target=\"word/document.xml\"/></Relationships>";
 
 int
-nj_testzip_docx(const char *document_xml, const char *styles_xml, unsigned char **out,
-                size_t *len)
+nj_testzip_docx(const char *document_xml, const char *styles_xml, unsigned char **out, size_t *len)
 {
     struct nj_zentry e[4] = {
         {"[Content_Types].xml", content_types, sizeof(content_types) - 1, 0},
