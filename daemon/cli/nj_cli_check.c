@@ -254,8 +254,8 @@ nj_cmd_check(int argc, char **argv)
         uint64_t size = 0;
         char why[512];
         struct nj_result *res = NULL;
-        int rr = read_file(path, max_bytes, &buf, &len, &size, why, sizeof(why),
-                           lang == NJ_LANG_EN);
+        int rr =
+            read_file(path, max_bytes, &buf, &len, &size, why, sizeof(why), lang == NJ_LANG_EN);
         int rc;
         if (rr != 0)
             rc = nj_result_unreadable(why, size, NULL, &o, &res);

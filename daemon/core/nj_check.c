@@ -111,8 +111,9 @@ looks_html(const unsigned char *buf, size_t len)
         i++;
     if (i >= n || buf[i] != '<')
         return 0;
-    static const char *const tags[] = {"<html", "<!doctype html", "<head", "<body", "<table",
-                                       "<meta", "<div", "<p>", "<p ", "<!--", NULL};
+    static const char *const tags[] = {"<html",  "<!doctype html", "<head", "<body",
+                                       "<table", "<meta",          "<div",  "<p>",
+                                       "<p ",    "<!--",           NULL};
     char low[4097];
     for (size_t k = 0; k < n; k++)
         low[k] = (char)(buf[k] >= 'A' && buf[k] <= 'Z' ? buf[k] - 'A' + 'a' : buf[k]);
@@ -130,7 +131,8 @@ sniff(const unsigned char *b, size_t len, const char *name, struct sniff *s)
     if (len >= 4 && memcmp(b, "PK\x03\x04", 4) == 0) {
         s->type = ext_is(name, "xlsx") ? "xlsx" : ext_is(name, "pptx") ? "pptx" : "docx";
         if (strcmp(s->type, "docx") != 0) {
-            s->zh = "文件是 Excel 或 PowerPoint 文档，不是年度报告正文；请另存为 .docx 或 .txt 后再提交。";
+            s->zh = "文件是 Excel 或 PowerPoint 文档，不是年度报告正文；请另存为 .docx 或 .txt "
+                    "后再提交。";
             s->en = "The file is an Excel or PowerPoint document, not a report; save the "
                     "report as .docx or .txt and submit it again.";
         }
@@ -138,14 +140,16 @@ sniff(const unsigned char *b, size_t len, const char *name, struct sniff *s)
     }
     if (len >= 8 && memcmp(b, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0) {
         s->type = ext_is(name, "wps") ? "wps" : ext_is(name, "xls") ? "xls" : "doc";
-        s->zh = "文件是旧版 Word/WPS 二进制格式（.doc/.wps/.xls），无法可靠读取；请在 Word 或 WPS 中“另存为” .docx 后再提交。";
+        s->zh = "文件是旧版 Word/WPS 二进制格式（.doc/.wps/.xls），无法可靠读取；请在 Word 或 WPS "
+                "中“另存为” .docx 后再提交。";
         s->en = "The file is in the old binary Word/WPS format (.doc/.wps/.xls), which "
                 "cannot be read reliably; open it in Word or WPS and save it as .docx.";
         return;
     }
     if (len >= 5 && memcmp(b, "%PDF-", 5) == 0) {
         s->type = "pdf";
-        s->zh = "文件是 PDF，无法可靠读取其中的表格；请提交 Word（.docx）原稿，或门户网站发布的网页（.html）。";
+        s->zh = "文件是 PDF，无法可靠读取其中的表格；请提交 "
+                "Word（.docx）原稿，或门户网站发布的网页（.html）。";
         s->en = "The file is a PDF, whose tables cannot be read reliably; submit the Word "
                 "(.docx) original or the published web page (.html) instead.";
         return;
@@ -156,7 +160,8 @@ sniff(const unsigned char *b, size_t len, const char *name, struct sniff *s)
         (len >= 2 && memcmp(b, "BM", 2) == 0 && ext_is(name, "bmp")) ||
         (len >= 4 && (memcmp(b, "II*\0", 4) == 0 || memcmp(b, "MM\0*", 4) == 0))) {
         s->type = "image";
-        s->zh = "文件是图片，图片中的表格无法检查；请提交 Word（.docx）、网页（.html）或文本格式的报告。";
+        s->zh = "文件是图片，图片中的表格无法检查；请提交 "
+                "Word（.docx）、网页（.html）或文本格式的报告。";
         s->en = "The file is an image; tables in images cannot be checked. Submit the "
                 "report as .docx, .html or text.";
         return;
@@ -240,8 +245,7 @@ analyse(struct nj_result *res, const struct nj_options *opt)
 }
 
 int
-nj_check(const unsigned char *buf, size_t len, const struct nj_options *opt,
-         struct nj_result **out)
+nj_check(const unsigned char *buf, size_t len, const struct nj_options *opt, struct nj_result **out)
 {
     *out = NULL;
     struct nj_result *res = result_new(opt, buf, len, len);
@@ -290,7 +294,8 @@ nj_check(const unsigned char *buf, size_t len, const struct nj_options *opt,
         if (fn(buf, len, opt->lang, res->doc, enc, sizeof(enc), err, sizeof(err)) != 0) {
             nj_doc_free(res->doc);
             res->doc = NULL;
-            rc = finish_unreadable(res, err[0] ? err : (en ? "The file cannot be read." : "无法读取文件。"));
+            rc = finish_unreadable(
+                res, err[0] ? err : (en ? "The file cannot be read." : "无法读取文件。"));
             goto done;
         }
         res->encoding = nj_arena_strdup(res->arena, enc);
@@ -301,7 +306,8 @@ nj_check(const unsigned char *buf, size_t len, const struct nj_options *opt,
         if (rc == NJ_EINVAL) {
             snprintf(reason, sizeof(reason),
                      en ? "The file cannot be decoded as text: %s."
-                        : "文件无法按文本解码（既不是 UTF-8、UTF-16，也不是 GB18030/GBK 编码），可能不是文本文件或已损坏。",
+                        : "文件无法按文本解码（既不是 UTF-8、UTF-16，也不是 GB18030/GBK "
+                          "编码），可能不是文本文件或已损坏。",
                      why);
             rc = finish_unreadable(res, reason);
             goto done;

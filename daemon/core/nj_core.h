@@ -50,18 +50,18 @@ struct nj_reader_hooks {
 };
 
 struct nj_rule_override {
-    const char *id;        /* rule id, e.g. "SEC6.FEES" */
-    enum nj_severity sev;  /* NJ_SEV_OFF switches the rule off */
+    const char *id;       /* rule id, e.g. "SEC6.FEES" */
+    enum nj_severity sev; /* NJ_SEV_OFF switches the rule off */
 };
 
 struct nj_options {
     enum nj_lang lang;
     const struct nj_rule_override *overrides; /* later entries win */
     size_t n_overrides;
-    const char *file_name;  /* the report's file name, for "file" in the result */
-    int64_t now;            /* seconds since the epoch, for "checked_at" */
-    int tz_offset_min;      /* local offset from UTC in minutes, for "checked_at" */
-    uint64_t max_bytes;     /* inputs larger than this are refused (0 = no limit) */
+    const char *file_name;                 /* the report's file name, for "file" in the result */
+    int64_t now;                           /* seconds since the epoch, for "checked_at" */
+    int tz_offset_min;                     /* local offset from UTC in minutes, for "checked_at" */
+    uint64_t max_bytes;                    /* inputs larger than this are refused (0 = no limit) */
     const struct nj_reader_hooks *readers; /* may be NULL */
 };
 
@@ -109,8 +109,8 @@ int nj_result_finding(const struct nj_result *res, size_t i, struct nj_finding_v
  * relative to ROOT.  TIME is seconds since the epoch.  *OUT is malloc'd, owned by caller.
  */
 int nj_event_json(const struct nj_result *res, const char *epoch, uint64_t seq, int64_t time,
-                  int tz_offset_min, const char *root, const char *rel_path,
-                  const char *result_rel, char **out);
+                  int tz_offset_min, const char *root, const char *rel_path, const char *result_rel,
+                  char **out);
 
 /* The stable event id for a result: sha256 over (rel_path, content sha256, status,
  * findings), 32 hex digits.  ID must hold 33 bytes. */
@@ -118,7 +118,7 @@ void nj_event_id(const struct nj_result *res, const char *rel_path, char *id);
 
 const char *nj_severity_name(enum nj_severity sev); /* "off","info","warning","error" */
 int nj_severity_parse(const char *s, enum nj_severity *out);
-const char *nj_status_name(enum nj_status st);      /* "pass","fail","error" */
+const char *nj_status_name(enum nj_status st); /* "pass","fail","error" */
 /* Non-zero when ID is a rule id of the catalogue. */
 int nj_rule_known(const char *id);
 

@@ -165,10 +165,10 @@ nj_decode(const unsigned char *buf, size_t len, const char *hint, struct nj_deco
         out->encoding = enc16;
         return rc;
     }
-    int gb_hint = hint != NULL &&
-                  (strcasecmp(hint, "gb2312") == 0 || strcasecmp(hint, "gbk") == 0 ||
-                   strcasecmp(hint, "gb18030") == 0 || strcasecmp(hint, "x-gbk") == 0 ||
-                   strcasecmp(hint, "cp936") == 0 || strcasecmp(hint, "euc-cn") == 0);
+    int gb_hint =
+        hint != NULL && (strcasecmp(hint, "gb2312") == 0 || strcasecmp(hint, "gbk") == 0 ||
+                         strcasecmp(hint, "gb18030") == 0 || strcasecmp(hint, "x-gbk") == 0 ||
+                         strcasecmp(hint, "cp936") == 0 || strcasecmp(hint, "euc-cn") == 0);
     if (!gb_hint && nj_utf8_valid(buf, len))
         return copy_utf8(buf, len, out);
     int rc = convert("GB18030", buf, len, out);

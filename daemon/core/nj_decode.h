@@ -17,7 +17,7 @@
 #define NJ_ENC_UTF16BE "UTF-16BE"
 
 struct nj_decoded {
-    char *text;          /* malloc'd UTF-8, NUL-terminated, BOM removed (caller frees) */
+    char *text; /* malloc'd UTF-8, NUL-terminated, BOM removed (caller frees) */
     size_t len;
     const char *encoding; /* one of the NJ_ENC_* names (static) */
     int had_bom;

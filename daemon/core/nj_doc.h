@@ -22,8 +22,8 @@ enum nj_block_kind { NJ_BLOCK_TEXT = 0, NJ_BLOCK_ROW = 1 };
 
 enum nj_loc_kind { NJ_LOC_LINE = 0, NJ_LOC_PARAGRAPH = 1 };
 
-#define NJ_CELL_SPANNED 0x1u  /* covered by the span of a cell to its left or above */
-#define NJ_CELL_HEADING 0x2u  /* a <th> or a header-styled cell (hint only) */
+#define NJ_CELL_SPANNED 0x1u /* covered by the span of a cell to its left or above */
+#define NJ_CELL_HEADING 0x2u /* a <th> or a header-styled cell (hint only) */
 
 struct nj_cell {
     const char *text; /* UTF-8, NUL-terminated, whitespace as in the source */
@@ -33,11 +33,11 @@ struct nj_cell {
 
 struct nj_block {
     enum nj_block_kind kind;
-    unsigned loc;      /* line or paragraph number, 1-based */
-    unsigned table;    /* for rows: the 1-based table number in the document */
-    unsigned row;      /* for rows: the 1-based row number within its table */
-    unsigned heading;  /* for text: heading level hint (0 = body text) */
-    const char *text;  /* for text blocks */
+    unsigned loc;     /* line or paragraph number, 1-based */
+    unsigned table;   /* for rows: the 1-based table number in the document */
+    unsigned row;     /* for rows: the 1-based row number within its table */
+    unsigned heading; /* for text: heading level hint (0 = body text) */
+    const char *text; /* for text blocks */
     struct nj_cell *cells;
     size_t n_cells;
 };
@@ -56,8 +56,7 @@ int nj_doc_end_table(struct nj_doc *doc);
 /* Starts a new row in the current table (a table is begun implicitly if needed). */
 int nj_doc_add_row(struct nj_doc *doc, unsigned loc);
 /* Appends a cell to the current row. */
-int nj_doc_add_cell(struct nj_doc *doc, const char *utf8, size_t len, unsigned col,
-                    unsigned flags);
+int nj_doc_add_cell(struct nj_doc *doc, const char *utf8, size_t len, unsigned col, unsigned flags);
 
 size_t nj_doc_n_blocks(const struct nj_doc *doc);
 const struct nj_block *nj_doc_block(const struct nj_doc *doc, size_t i);

@@ -23,11 +23,11 @@ enum nj_vstate {
 
 struct nj_val {
     enum nj_vstate state;
-    int64_t v;        /* the count (0 for BLANK) */
-    double d;         /* the amount, for the 万元 cell */
-    const char *raw;  /* source text of the cell (arena) */
-    unsigned loc;     /* line or paragraph */
-    int placeholder;  /* BLANK because of a placeholder such as — or / */
+    int64_t v;       /* the count (0 for BLANK) */
+    double d;        /* the amount, for the 万元 cell */
+    const char *raw; /* source text of the cell (arena) */
+    unsigned loc;    /* line or paragraph */
+    int placeholder; /* BLANK because of a placeholder such as — or / */
     int negative, fractional, unit_yuan;
 };
 
@@ -35,11 +35,11 @@ struct nj_val {
  * splitting the digits into cells.  Arithmetic is only reported when it fails under all. */
 #define NJ_MAX_CAND 512
 struct nj_cands {
-    int n;          /* number of candidate splits (0 = none) */
-    int width;      /* values per candidate */
-    int64_t *vals;  /* n * width values (arena) */
+    int n;              /* number of candidate splits (0 = none) */
+    int width;          /* values per candidate */
+    int64_t *vals;      /* n * width values (arena) */
     const char *digits; /* the digits as they stand in the source */
-    int too_many;   /* more splits than NJ_MAX_CAND: nothing can be said */
+    int too_many;       /* more splits than NJ_MAX_CAND: nothing can be said */
 };
 
 /* ---- table 三 ------------------------------------------------------------------- */
@@ -51,22 +51,22 @@ struct nj_cands {
 struct nj_t3row {
     int found;
     unsigned loc;
-    const char *label;   /* label as written (best evidence), arena */
-    int label_variant;   /* recognisable but deviates from the official wording */
-    int n_values;        /* values the row carried */
-    int ragged;          /* n_values differs from the header */
-    int ambiguous;       /* digits run together and can be split several ways */
+    const char *label;     /* label as written (best evidence), arena */
+    int label_variant;     /* recognisable but deviates from the official wording */
+    int n_values;          /* values the row carried */
+    int ragged;            /* n_values differs from the header */
+    int ambiguous;         /* digits run together and can be split several ways */
     struct nj_cands cands; /* for ambiguous rows */
     struct nj_val v[NJ_T3_COLS];
 };
 
 struct nj_t3 {
-    int present;         /* a table 三 was found */
-    unsigned loc;        /* where it starts */
-    int layout2019;      /* （六）其他处理 is one row */
+    int present;    /* a table 三 was found */
+    unsigned loc;   /* where it starts */
+    int layout2019; /* （六）其他处理 is one row */
     int col_present[NJ_T3_COLS];
-    int n_cols;          /* columns the header names */
-    int header_read;     /* at least one column label was read */
+    int n_cols;                   /* columns the header names */
+    int header_read;              /* at least one column label was read */
     const char *group_variant[4]; /* （三）…（六） group labels worded differently */
     unsigned group_loc[4];
     struct nj_t3row r[NJ_T3_ROWS];
@@ -77,11 +77,11 @@ struct nj_t3 {
 struct nj_t4 {
     int present;
     unsigned loc;
-    int n_values;       /* values read */
-    int ok;             /* exactly 15 values mapped */
+    int n_values; /* values read */
+    int ok;       /* exactly 15 values mapped */
     int ambiguous;
     struct nj_cands cands;
-    struct nj_val v[15]; /* a1..a5, b1..b5, c1..c5 */
+    struct nj_val v[15];        /* a1..a5, b1..b5, c1..c5 */
     const char *header_variant; /* a header deviating from the official wording */
 };
 
@@ -114,9 +114,9 @@ struct nj_t2r {
 struct nj_t2 {
     int present;
     unsigned loc;
-    int blocks_found[5]; /* 第二十条第（一）（五）（六）（八）（九）项 */
+    int blocks_found[5];  /* 第二十条第（一）（五）（六）（八）（九）项 */
     int fmt2021, fmt2019; /* header evidence */
-    const char *header_variant;   /* e.g. 先行有效件数 for 现行有效件数 */
+    const char *header_variant; /* e.g. 先行有效件数 for 现行有效件数 */
     const char *header_official;
     unsigned header_loc;
     struct nj_t2r r[NJ_T2_NROWS];
@@ -126,13 +126,13 @@ struct nj_t2 {
 
 struct nj_part {
     int found;
-    int numeral;          /* the numeral written (1..6), 0 if none */
-    size_t block;         /* block index of the heading */
-    size_t off;           /* byte offset of the heading in that block's text */
+    int numeral;  /* the numeral written (1..6), 0 if none */
+    size_t block; /* block index of the heading */
+    size_t off;   /* byte offset of the heading in that block's text */
     unsigned loc;
-    const char *heading;  /* heading as written (arena, trimmed) */
+    const char *heading; /* heading as written (arena, trimmed) */
     int heading_variant;
-    const char *body;     /* the part's text up to the next part (arena) */
+    const char *body; /* the part's text up to the next part (arena) */
 };
 
 enum nj_format { NJ_FMT_UNKNOWN = 0, NJ_FMT_2021, NJ_FMT_2019, NJ_FMT_PRE2019 };
@@ -140,8 +140,8 @@ enum nj_format { NJ_FMT_UNKNOWN = 0, NJ_FMT_2021, NJ_FMT_2019, NJ_FMT_PRE2019 };
 struct nj_report {
     struct nj_arena *arena;
     const struct nj_doc *doc;
-    const char *all_text;   /* every block's text joined with '\n' (arena) */
-    const char *org;        /* NULL when unknown */
+    const char *all_text; /* every block's text joined with '\n' (arena) */
+    const char *org;      /* NULL when unknown */
     int title_found, title_variant;
     const char *title;
     int title_year, period_year, text_year, year;
@@ -163,9 +163,9 @@ struct nj_where {
     const char *table; /* "二", "三", "四" or NULL */
     const char *row;   /* row label (official) */
     const char *column;
-    const char *part;  /* "一".."六" */
-    unsigned loc;      /* line or paragraph, 0 = none */
-    const char *cell;  /* the cell's text as written */
+    const char *part; /* "一".."六" */
+    unsigned loc;     /* line or paragraph, 0 = none */
+    const char *cell; /* the cell's text as written */
 };
 
 struct nj_finding {
@@ -175,7 +175,7 @@ struct nj_finding {
     struct nj_where where;
     int has_arith;
     int64_t expected, actual;
-    int robust;  /* for ambiguous cells: holds under every split */
+    int robust; /* for ambiguous cells: holds under every split */
 };
 
 struct nj_findings {

@@ -35,14 +35,22 @@ static int
 cjk_numeral_value(uint32_t c)
 {
     switch (c) {
-    case 0x4E00: return 1; /* 一 */
-    case 0x4E8C: return 2; /* 二 */
-    case 0x4E09: return 3; /* 三 */
-    case 0x56DB: return 4; /* 四 */
-    case 0x4E94: return 5; /* 五 */
-    case 0x516D: return 6; /* 六 */
-    case 0x4E03: return 7; /* 七 */
-    default: return 0;
+    case 0x4E00:
+        return 1; /* 一 */
+    case 0x4E8C:
+        return 2; /* 二 */
+    case 0x4E09:
+        return 3; /* 三 */
+    case 0x56DB:
+        return 4; /* 四 */
+    case 0x4E94:
+        return 5; /* 五 */
+    case 0x516D:
+        return 6; /* 六 */
+    case 0x4E03:
+        return 7; /* 七 */
+    default:
+        return 0;
     }
 }
 
@@ -183,18 +191,16 @@ find_parts(struct nj_report *rep)
                             pt->block = i;
                             pt->off = (size_t)(p - t);
                             pt->loc = b->loc;
-                            size_t offcp = nj_u8_count(official_heading[part],
-                                                       strlen(official_heading[part]));
+                            size_t offcp =
+                                nj_u8_count(official_heading[part], strlen(official_heading[part]));
                             size_t linecp = nj_u8_count(p, strcspn(p, "\n"));
-                            pt->heading = cut_cps(p, at_start && linecp <= offcp + 12
-                                                         ? linecp
-                                                         : offcp,
-                                                  rep->arena);
+                            pt->heading = cut_cps(
+                                p, at_start && linecp <= offcp + 12 ? linecp : offcp, rep->arena);
                             char hk[512], ok[256];
                             nj_keyform(pt->heading ? pt->heading : "",
                                        pt->heading ? strlen(pt->heading) : 0, hk, sizeof(hk));
-                            nj_keyform(official_heading[part], strlen(official_heading[part]),
-                                       ok, sizeof(ok));
+                            nj_keyform(official_heading[part], strlen(official_heading[part]), ok,
+                                       sizeof(ok));
                             /* Compare without the numeral: a wrong numeral is SEC.ORDER. */
                             const char *hw = strstr(hk, "、");
                             const char *ow = strstr(ok, "、");
@@ -284,8 +290,8 @@ four_digit_year_before(const char *k, size_t upto)
     /* The last "YYYY年" in K[0..upto). */
     int year = 0;
     for (size_t i = 0; i + 4 < upto + 1 && i + 4 <= strlen(k); i++) {
-        if (k[i] >= '1' && k[i] <= '2' && k[i + 1] >= '0' && k[i + 1] <= '9' &&
-            k[i + 2] >= '0' && k[i + 2] <= '9' && k[i + 3] >= '0' && k[i + 3] <= '9' &&
+        if (k[i] >= '1' && k[i] <= '2' && k[i + 1] >= '0' && k[i + 1] <= '9' && k[i + 2] >= '0' &&
+            k[i + 2] <= '9' && k[i + 3] >= '0' && k[i + 3] <= '9' &&
             (i == 0 || k[i - 1] < '0' || k[i - 1] > '9') && strncmp(k + i + 4, "年", 3) == 0 &&
             i + 4 <= upto) {
             year = (k[i] - '0') * 1000 + (k[i + 1] - '0') * 100 + (k[i + 2] - '0') * 10 +
@@ -296,9 +302,15 @@ four_digit_year_before(const char *k, size_t upto)
 }
 
 static const char *const suffixes[] = {
-    "政府信息公开工作年度报告", "政府信息公开年度报告", "信息公开工作年度报告",
-    "政务信息公开年度报告",     "信息公开年度报告",     "信息公开工作报告",
-    "政务公开工作年度报告",     "年度报告",             NULL,
+    "政府信息公开工作年度报告",
+    "政府信息公开年度报告",
+    "信息公开工作年度报告",
+    "政务信息公开年度报告",
+    "信息公开年度报告",
+    "信息公开工作报告",
+    "政务公开工作年度报告",
+    "年度报告",
+    NULL,
 };
 
 static void
@@ -445,7 +457,7 @@ find_period(struct nj_report *rep)
     size_t kl = nj_keyform(all, lim, k, lim * 2 + 1);
     const char *anchor = NULL;
     static const char *const words[] = {"统计期限", "统计时限", "统计时间", "统计区间",
-                                        "统计周期", "数据统计", "统计期", NULL};
+                                        "统计周期", "数据统计", "统计期",   NULL};
     for (int i = 0; words[i] && !anchor; i++)
         anchor = strstr(k, words[i]);
     if (anchor != NULL) {
@@ -505,8 +517,8 @@ find_text_year(struct nj_report *rep)
     int years[8] = {0}, counts[8] = {0}, n = 0;
     const char *s = p1->body;
     for (size_t i = 0; s[i]; i++) {
-        if (s[i] >= '1' && s[i] <= '2' && s[i + 1] >= '0' && s[i + 1] <= '9' &&
-            s[i + 2] >= '0' && s[i + 2] <= '9' && s[i + 3] >= '0' && s[i + 3] <= '9' &&
+        if (s[i] >= '1' && s[i] <= '2' && s[i + 1] >= '0' && s[i + 1] <= '9' && s[i + 2] >= '0' &&
+            s[i + 2] <= '9' && s[i + 3] >= '0' && s[i + 3] <= '9' &&
             (i == 0 || s[i - 1] < '0' || s[i - 1] > '9')) {
             const char *q = s + i + 4;
             while (*q == ' ')

@@ -17,10 +17,14 @@ const char *
 nj_severity_name(enum nj_severity sev)
 {
     switch (sev) {
-    case NJ_SEV_INFO: return "info";
-    case NJ_SEV_WARNING: return "warning";
-    case NJ_SEV_ERROR: return "error";
-    default: return "off";
+    case NJ_SEV_INFO:
+        return "info";
+    case NJ_SEV_WARNING:
+        return "warning";
+    case NJ_SEV_ERROR:
+        return "error";
+    default:
+        return "off";
     }
 }
 
@@ -40,9 +44,12 @@ const char *
 nj_status_name(enum nj_status st)
 {
     switch (st) {
-    case NJ_STATUS_PASS: return "pass";
-    case NJ_STATUS_FAIL: return "fail";
-    default: return "error";
+    case NJ_STATUS_PASS:
+        return "pass";
+    case NJ_STATUS_FAIL:
+        return "fail";
+    default:
+        return "error";
     }
 }
 
@@ -70,12 +77,12 @@ nj_format_time(int64_t t, int offset_min, char out32[32])
         y++;
     int off = offset_min < 0 ? -offset_min : offset_min;
     if (offset_min == 0)
-        snprintf(out, sizeof(out), "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", (long long)y, (long long)m,
-                 (long long)d, (long long)(secs / 3600), (long long)(secs / 60 % 60),
+        snprintf(out, sizeof(out), "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", (long long)y,
+                 (long long)m, (long long)d, (long long)(secs / 3600), (long long)(secs / 60 % 60),
                  (long long)(secs % 60));
     else
-        snprintf(out, sizeof(out), "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld%c%02d:%02d", (long long)y,
-                 (long long)m, (long long)d, (long long)(secs / 3600),
+        snprintf(out, sizeof(out), "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld%c%02d:%02d",
+                 (long long)y, (long long)m, (long long)d, (long long)(secs / 3600),
                  (long long)(secs / 60 % 60), (long long)(secs % 60), offset_min < 0 ? '-' : '+',
                  off / 60, off % 60);
     memcpy(out32, out, 31);
@@ -107,9 +114,10 @@ json_tables(struct nj_buf *b, const struct nj_report *r)
     if (!t2->present) {
         nj_buf_adds(b, "null");
     } else {
-        static const char *const keys[NJ_T2_NROWS] = {
-            "A.regulations", "A.normative_documents", "B.licensing", "B.other_services",
-            "C.punishment",  "C.coercion",            "D.fees",      "E.procurement"};
+        static const char *const keys[NJ_T2_NROWS] = {"A.regulations", "A.normative_documents",
+                                                      "B.licensing",   "B.other_services",
+                                                      "C.punishment",  "C.coercion",
+                                                      "D.fees",        "E.procurement"};
         static const char *const cols3[3] = {"made", "repealed", "valid"};
         static const char *const cols3_2019[3] = {"previous_year", "change", "decisions"};
         int first = 1;
@@ -186,13 +194,13 @@ json_where(struct nj_buf *b, const struct nj_where *w, enum nj_loc_kind lk)
 {
     int first = 1;
     nj_buf_addc(b, '{');
-#define FIELD(name, val)                                                                       \
-    do {                                                                                       \
-        if (val) {                                                                             \
-            nj_buf_printf(b, "%s\"%s\":", first ? "" : ",", name);                             \
-            nj_buf_json_str(b, val);                                                           \
-            first = 0;                                                                         \
-        }                                                                                      \
+#define FIELD(name, val)                                                                           \
+    do {                                                                                           \
+        if (val) {                                                                                 \
+            nj_buf_printf(b, "%s\"%s\":", first ? "" : ",", name);                                 \
+            nj_buf_json_str(b, val);                                                               \
+            first = 0;                                                                             \
+        }                                                                                          \
     } while (0)
     FIELD("table", w->table);
     FIELD("row", w->row);
@@ -201,8 +209,8 @@ json_where(struct nj_buf *b, const struct nj_where *w, enum nj_loc_kind lk)
     FIELD("cell", w->cell);
 #undef FIELD
     if (w->loc)
-        nj_buf_printf(b, "%s\"%s\":%u", first ? "" : ",", lk == NJ_LOC_PARAGRAPH ? "paragraph" : "line",
-                      w->loc);
+        nj_buf_printf(b, "%s\"%s\":%u", first ? "" : ",",
+                      lk == NJ_LOC_PARAGRAPH ? "paragraph" : "line", w->loc);
     nj_buf_addc(b, '}');
 }
 
@@ -250,9 +258,8 @@ nj__result_build(struct nj_result *res)
     else
         nj_buf_adds(&b, ",\"year\":null");
     static const char *const fmts[] = {"unknown", "2021", "2019", "pre-2019"};
-    nj_buf_printf(&b, ",\"format\":\"%s\"},", res->status == NJ_STATUS_ERROR && !res->doc
-                                                  ? "unknown"
-                                                  : fmts[r->format]);
+    nj_buf_printf(&b, ",\"format\":\"%s\"},",
+                  res->status == NJ_STATUS_ERROR && !res->doc ? "unknown" : fmts[r->format]);
     if (res->doc)
         json_tables(&b, r);
     else
@@ -289,10 +296,10 @@ nj__result_build(struct nj_result *res)
     if (res->doc)
         nj_buf_printf(&t, en ? ", format %s" : "，格式 %s", fmts[r->format]);
     nj_buf_addc(&t, '\n');
-    nj_buf_printf(&t, en ? "  %d error(s), %d warning(s), %d note(s)\n"
-                         : "  错误 %d 项，警告 %d 项，提示 %d 项\n",
-                  res->counts[NJ_SEV_ERROR], res->counts[NJ_SEV_WARNING],
-                  res->counts[NJ_SEV_INFO]);
+    nj_buf_printf(&t,
+                  en ? "  %d error(s), %d warning(s), %d note(s)\n"
+                     : "  错误 %d 项，警告 %d 项，提示 %d 项\n",
+                  res->counts[NJ_SEV_ERROR], res->counts[NJ_SEV_WARNING], res->counts[NJ_SEV_INFO]);
     static const char *const sev_zh[] = {"", "提示", "警告", "错误"};
     static const char *const sev_en[] = {"", "note", "warning", "error"};
     for (int sev = NJ_SEV_ERROR; sev >= NJ_SEV_INFO; sev--) {

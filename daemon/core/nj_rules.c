@@ -29,28 +29,50 @@ struct rule {
 };
 
 static const struct rule catalogue[] = {
-    {"DOC.UNREADABLE", NJ_SEV_ERROR},  {"DOC.ENCODING", NJ_SEV_INFO},
-    {"DOC.TITLE", NJ_SEV_WARNING},     {"DOC.YEAR", NJ_SEV_ERROR},
-    {"DOC.YEAR_MISMATCH", NJ_SEV_WARNING}, {"DOC.PERIOD", NJ_SEV_WARNING},
-    {"DOC.FORMAT", NJ_SEV_INFO},       {"SEC.MISSING", NJ_SEV_ERROR},
-    {"SEC.ORDER", NJ_SEV_WARNING},     {"SEC.HEADING", NJ_SEV_WARNING},
-    {"SEC.EMPTY", NJ_SEV_ERROR},       {"SEC1.TOPICS", NJ_SEV_WARNING},
-    {"SEC5.CONTENT", NJ_SEV_WARNING},  {"SEC6.FEES", NJ_SEV_WARNING},
-    {"T2.MISSING", NJ_SEV_ERROR},      {"T2.LABEL", NJ_SEV_WARNING},
-    {"T2.VALUE", NJ_SEV_ERROR},        {"T2.BLANK", NJ_SEV_WARNING},
-    {"T2.CELLS", NJ_SEV_ERROR},        {"T3.MISSING", NJ_SEV_ERROR},
-    {"T3.COLUMNS", NJ_SEV_ERROR},      {"T3.ROWS", NJ_SEV_ERROR},
-    {"T3.CELLS", NJ_SEV_ERROR},        {"T3.LABEL", NJ_SEV_WARNING},
-    {"T3.VALUE", NJ_SEV_ERROR},        {"T3.BLANK", NJ_SEV_WARNING},
-    {"T3.ROW_TOTAL", NJ_SEV_ERROR},    {"T3.RESULT_TOTAL", NJ_SEV_ERROR},
-    {"T3.BALANCE", NJ_SEV_ERROR},      {"T4.MISSING", NJ_SEV_ERROR},
-    {"T4.CELLS", NJ_SEV_ERROR},        {"T4.LABEL", NJ_SEV_WARNING},
-    {"T4.VALUE", NJ_SEV_ERROR},        {"T4.BLANK", NJ_SEV_WARNING},
-    {"T4.TOTAL", NJ_SEV_ERROR},        {"TEXT.T3_COUNT", NJ_SEV_WARNING},
-    {"TEXT.T3_DONE", NJ_SEV_WARNING},  {"TEXT.T4_COUNT", NJ_SEV_WARNING},
-    {"TEXT.ALL_DONE", NJ_SEV_WARNING}, {"TEXT.FEES", NJ_SEV_WARNING},
-    {"XYEAR.CARRY", NJ_SEV_WARNING},   {"XYEAR.STOCK", NJ_SEV_WARNING},
-    {"XYEAR.COPY", NJ_SEV_WARNING},    {"AGG.SUM", NJ_SEV_WARNING},
+    {"DOC.UNREADABLE", NJ_SEV_ERROR},
+    {"DOC.ENCODING", NJ_SEV_INFO},
+    {"DOC.TITLE", NJ_SEV_WARNING},
+    {"DOC.YEAR", NJ_SEV_ERROR},
+    {"DOC.YEAR_MISMATCH", NJ_SEV_WARNING},
+    {"DOC.PERIOD", NJ_SEV_WARNING},
+    {"DOC.FORMAT", NJ_SEV_INFO},
+    {"SEC.MISSING", NJ_SEV_ERROR},
+    {"SEC.ORDER", NJ_SEV_WARNING},
+    {"SEC.HEADING", NJ_SEV_WARNING},
+    {"SEC.EMPTY", NJ_SEV_ERROR},
+    {"SEC1.TOPICS", NJ_SEV_WARNING},
+    {"SEC5.CONTENT", NJ_SEV_WARNING},
+    {"SEC6.FEES", NJ_SEV_WARNING},
+    {"T2.MISSING", NJ_SEV_ERROR},
+    {"T2.LABEL", NJ_SEV_WARNING},
+    {"T2.VALUE", NJ_SEV_ERROR},
+    {"T2.BLANK", NJ_SEV_WARNING},
+    {"T2.CELLS", NJ_SEV_ERROR},
+    {"T3.MISSING", NJ_SEV_ERROR},
+    {"T3.COLUMNS", NJ_SEV_ERROR},
+    {"T3.ROWS", NJ_SEV_ERROR},
+    {"T3.CELLS", NJ_SEV_ERROR},
+    {"T3.LABEL", NJ_SEV_WARNING},
+    {"T3.VALUE", NJ_SEV_ERROR},
+    {"T3.BLANK", NJ_SEV_WARNING},
+    {"T3.ROW_TOTAL", NJ_SEV_ERROR},
+    {"T3.RESULT_TOTAL", NJ_SEV_ERROR},
+    {"T3.BALANCE", NJ_SEV_ERROR},
+    {"T4.MISSING", NJ_SEV_ERROR},
+    {"T4.CELLS", NJ_SEV_ERROR},
+    {"T4.LABEL", NJ_SEV_WARNING},
+    {"T4.VALUE", NJ_SEV_ERROR},
+    {"T4.BLANK", NJ_SEV_WARNING},
+    {"T4.TOTAL", NJ_SEV_ERROR},
+    {"TEXT.T3_COUNT", NJ_SEV_WARNING},
+    {"TEXT.T3_DONE", NJ_SEV_WARNING},
+    {"TEXT.T4_COUNT", NJ_SEV_WARNING},
+    {"TEXT.ALL_DONE", NJ_SEV_WARNING},
+    {"TEXT.FEES", NJ_SEV_WARNING},
+    {"XYEAR.CARRY", NJ_SEV_WARNING},
+    {"XYEAR.STOCK", NJ_SEV_WARNING},
+    {"XYEAR.COPY", NJ_SEV_WARNING},
+    {"AGG.SUM", NJ_SEV_WARNING},
 };
 
 int
@@ -122,13 +144,12 @@ vadd(struct ctx *c, const char *rule, const struct nj_where *w, const char *zh, 
     return f;
 }
 
-static struct nj_finding *
-add(struct ctx *c, const char *rule, const struct nj_where *w, const char *zh, const char *en,
-    ...) __attribute__((format(printf, 4, 6)));
+static struct nj_finding *add(struct ctx *c, const char *rule, const struct nj_where *w,
+                              const char *zh, const char *en, ...)
+    __attribute__((format(printf, 4, 6)));
 
 static struct nj_finding *
-add(struct ctx *c, const char *rule, const struct nj_where *w, const char *zh, const char *en,
-    ...)
+add(struct ctx *c, const char *rule, const struct nj_where *w, const char *zh, const char *en, ...)
 {
     va_list ap;
     va_start(ap, en);
@@ -179,7 +200,8 @@ check_doc(struct ctx *c)
     if (!r->title_found) {
         w.loc = 1;
         add(c, "DOC.TITLE", &w,
-            "未找到标题：标题应为“机关名称 + YYYY年 + 政府信息公开工作年度报告”，例如“某某局2025年政府信息公开工作年度报告”。",
+            "未找到标题：标题应为“机关名称 + YYYY年 + "
+            "政府信息公开工作年度报告”，例如“某某局2025年政府信息公开工作年度报告”。",
             "No title found: the title should read 'organisation + YYYY年 + "
             "政府信息公开工作年度报告', e.g. '某某局2025年政府信息公开工作年度报告'.");
     } else if (r->title_variant || r->title_year == 0) {
@@ -189,9 +211,9 @@ check_doc(struct ctx *c)
             "The title '%s'%s does not follow the form 'organisation + YYYY年 + "
             "政府信息公开工作年度报告'%s.",
             r->title, at(c, r->title_loc),
-            r->title_year == 0 ? (c->lang == NJ_LANG_EN ? " (no four-digit year)"
-                                                        : "（缺少四位年份）")
-                               : "");
+            r->title_year == 0
+                ? (c->lang == NJ_LANG_EN ? " (no four-digit year)" : "（缺少四位年份）")
+                : "");
     }
     if (r->year == 0) {
         w.loc = r->title_loc;
@@ -205,7 +227,8 @@ check_doc(struct ctx *c)
         memset(&w, 0, sizeof(w));
         w.loc = r->title_loc ? r->title_loc : r->period_loc;
         add(c, "DOC.YEAR_MISMATCH", &w,
-            "年份不一致：标题年份为 %d，统计期限年份为 %d，第一部分正文中最常出现的年份为 %d（0 表示未找到），请核对是否沿用了往年文本。",
+            "年份不一致：标题年份为 %d，统计期限年份为 %d，第一部分正文中最常出现的年份为 %d（0 "
+            "表示未找到），请核对是否沿用了往年文本。",
             "The years disagree: title %d, statistics period %d, most frequent year in part 1 "
             "%d (0 = not found); check whether an earlier report's text was reused.",
             ty, py, xy);
@@ -220,8 +243,8 @@ check_doc(struct ctx *c)
             r->period_text, at(c, r->period_loc), r->year, r->year);
     }
     memset(&w, 0, sizeof(w));
-    const char *fname = r->format == NJ_FMT_2021   ? "2021"
-                        : r->format == NJ_FMT_2019 ? "2019"
+    const char *fname = r->format == NJ_FMT_2021      ? "2021"
+                        : r->format == NJ_FMT_2019    ? "2019"
                         : r->format == NJ_FMT_PRE2019 ? "pre-2019"
                                                       : "unknown";
     int outdated = (r->year >= 2021 && r->format == NJ_FMT_2019) ||
@@ -229,7 +252,8 @@ check_doc(struct ctx *c)
     struct nj_finding *f;
     if (outdated) {
         f = add(c, "DOC.FORMAT", &w,
-                "报告使用了过时的 %s 版格式，%d 年度报告应使用国办公开办函〔2021〕30号规定的 2021 版格式（表二“本年制发件数”等列，表三25行）。",
+                "报告使用了过时的 %s 版格式，%d 年度报告应使用国办公开办函〔2021〕30号规定的 2021 "
+                "版格式（表二“本年制发件数”等列，表三25行）。",
                 "The report uses the outdated %s format; a %d report must use the 2021 format "
                 "of 国办公开办函〔2021〕30号 (table 2 with 本年制发件数, table 3 with 25 rows).",
                 fname, r->year);
@@ -318,8 +342,8 @@ check_parts(struct ctx *c)
         } else if (last_pos_part &&
                    (pt->block < last_block || (pt->block == last_block && pt->off < last_off))) {
             add(c, "SEC.ORDER", &w, "第%s部分“%s”%s出现在第%s部分之前，顺序不对。",
-                "Part %s ('%s'%s) comes before part %s: the parts are out of order.",
-                part_names[p], pt->heading, at(c, pt->loc), part_names[last_pos_part]);
+                "Part %s ('%s'%s) comes before part %s: the parts are out of order.", part_names[p],
+                pt->heading, at(c, pt->loc), part_names[last_pos_part]);
         }
         last_pos_part = p;
         last_block = pt->block;
@@ -355,21 +379,18 @@ check_parts(struct ctx *c)
         for (int i = 0; k && i < 5; i++)
             if (!has_any(k, topics[i]))
                 add(c, "SEC1.TOPICS", &w, "第一部分“总体情况”没有写到“%s”方面的情况。",
-                    "Part 1 (overview) does not cover %s.",
-                    c->lang == NJ_LANG_EN ? te[i] : tz[i]);
+                    "Part 1 (overview) does not cover %s.", c->lang == NJ_LANG_EN ? te[i] : tz[i]);
     }
     const struct nj_part *p5 = &r->parts[5];
     if (p5->found && p5->body && cjk_len(p5->body) >= 6) {
         char *k = keybody(c, p5->body);
         static const char *const prob[] = {"问题", "不足", "差距", "短板", "薄弱", NULL};
-        static const char *const meas[] = {"改进", "措施", "下一步", "整改", "加强", "提升",
-                                           NULL};
+        static const char *const meas[] = {"改进", "措施", "下一步", "整改", "加强", "提升", NULL};
         memset(&w, 0, sizeof(w));
         w.part = part_names[5];
         w.loc = p5->loc;
         if (k && !has_any(k, prob))
-            add(c, "SEC5.CONTENT", &w, "第五部分没有指出存在的问题。",
-                "Part 5 names no problem.");
+            add(c, "SEC5.CONTENT", &w, "第五部分没有指出存在的问题。", "Part 5 names no problem.");
         if (k && !has_any(k, meas))
             add(c, "SEC5.CONTENT", &w, "第五部分没有提出改进措施。",
                 "Part 5 names no improvement measure.");
@@ -383,7 +404,8 @@ check_parts(struct ctx *c)
         w.loc = p6->loc;
         if (k && !has_any(k, fee))
             add(c, "SEC6.FEES", &w,
-                "第六部分没有说明是否收取信息处理费（依《政府信息公开信息处理费管理办法》，未收取也应写明“未收取”）。",
+                "第六部分没有说明是否收取信息处理费（依《政府信息公开信息处理费管理办法》，未收取也"
+                "应写明“未收取”）。",
                 "Part 6 does not say whether information processing fees (信息处理费) were "
                 "charged; state it even when none were (未收取).");
     }
@@ -394,9 +416,13 @@ check_parts(struct ctx *c)
 static const char *
 col_name(struct ctx *c, int col)
 {
-    static const char *const en[NJ_T3_COLS] = {"natural persons", "commercial enterprises",
-                                               "research institutions", "public-interest organisations",
-                                               "legal service providers", "other", "total"};
+    static const char *const en[NJ_T3_COLS] = {"natural persons",
+                                               "commercial enterprises",
+                                               "research institutions",
+                                               "public-interest organisations",
+                                               "legal service providers",
+                                               "other",
+                                               "total"};
     return c->lang == NJ_LANG_EN ? en[col] : nj_t3_col_label(col);
 }
 
@@ -557,7 +583,8 @@ check_t3(struct ctx *c)
     if (!t->present) {
         where_t3(&w, -1, -1, 0);
         add(c, "T3.MISSING", &w,
-            "未找到表三“收到和处理政府信息公开申请情况”（应有7列、25行：本年新收、上年结转、办理结果、结转下年度）。",
+            "未找到表三“收到和处理政府信息公开申请情况”（应有7列、25行：本年新收、上年结转、办理结"
+            "果、结转下年度）。",
             "Table 3 (收到和处理政府信息公开申请情况) was not found (7 columns, 25 rows: new "
             "applications, carried over, results, carried forward).");
         return;
@@ -571,7 +598,9 @@ check_t3(struct ctx *c)
             all_cols = 0;
             where_t3(&w, -1, col, t->loc);
             add(c, "T3.COLUMNS", &w,
-                "表三%s缺少“%s”列%.0s：申请人情况应有自然人、法人或其他组织（商业企业、科研机构、社会公益组织、法律服务机构、其他）和总计共7列；缺列时无法核对合计。",
+                "表三%s缺少“%s”列%."
+                "0s：申请人情况应有自然人、法人或其他组织（商业企业、科研机构、社会公益组织、法律服"
+                "务机构、其他）和总计共7列；缺列时无法核对合计。",
                 "Table 3%s lacks the column '%s' (%s): the applicant columns are 自然人, "
                 "商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他 and 总计 (7 columns); "
                 "without it the totals cannot be checked.",
@@ -584,7 +613,8 @@ check_t3(struct ctx *c)
     if (t->layout2019 && is2021) {
         where_t3(&w, NJ_T3_R6S, -1, t->r[NJ_T3_R6S].loc);
         add(c, "T3.ROWS", &w,
-            "表三“（六）其他处理”%s只有一行（2019年试行格式）；2021年格式应分为3行：1.申请人无正当理由逾期不补正…、2.申请人逾期未按收费通知要求缴纳费用…、3.其他，共25行。",
+            "表三“（六）其他处理”%s只有一行（2019年试行格式）；2021年格式应分为3行：1."
+            "申请人无正当理由逾期不补正…、2.申请人逾期未按收费通知要求缴纳费用…、3.其他，共25行。",
             "Table 3 row '（六）其他处理'%s is a single row (the 2019 trial format); the 2021 "
             "format splits it into three rows (1. 逾期不补正…, 2. 逾期未按收费通知…, 3. 其他), "
             "25 rows in all.",
@@ -630,7 +660,8 @@ check_t3(struct ctx *c)
         if (r->ragged) {
             where_t3(&w, i, -1, r->loc);
             add(c, "T3.CELLS", &w,
-                "表三“%s”行%s有 %d 个数值，而表头有 %d 列：行列错位，无法确定每个数值属于哪一列，请按表头逐列填写。",
+                "表三“%s”行%s有 %d 个数值，而表头有 %d "
+                "列：行列错位，无法确定每个数值属于哪一列，请按表头逐列填写。",
                 "Table 3 row '%s'%s carries %d values but the header has %d columns: the row "
                 "is ragged and its values cannot be matched to columns; fill in one value per "
                 "column.",
@@ -643,17 +674,18 @@ check_t3(struct ctx *c)
             w.cell = r->cands.digits;
             if (r->cands.too_many)
                 add(c, "T3.CELLS", &w,
-                    "表三“%s”行%s的数字“%s”连在一起，可以有很多种拆分方式，无法确定各列的数值，请核对原表。",
+                    "表三“%s”行%s的数字“%"
+                    "s”连在一起，可以有很多种拆分方式，无法确定各列的数值，请核对原表。",
                     "Table 3 row '%s'%s: the digits '%s' run together and can be split into "
                     "cells in very many ways; the column values cannot be determined.",
                     nj_t3_row_label(i), at(c, r->loc), r->cands.digits);
             else
                 add(c, "T3.CELLS", &w,
-                    "表三“%s”行%s的数字“%s”连在一起，可拆成 %d 种不同的 %d 个数，无法确定各列的数值，请核对原表（例如在数字之间加分隔）。",
+                    "表三“%s”行%s的数字“%s”连在一起，可拆成 %d 种不同的 %d "
+                    "个数，无法确定各列的数值，请核对原表（例如在数字之间加分隔）。",
                     "Table 3 row '%s'%s: the digits '%s' run together and can be split into %d "
                     "different sets of %d values; the column values cannot be determined.",
-                    nj_t3_row_label(i), at(c, r->loc), r->cands.digits, r->cands.n,
-                    r->cands.width);
+                    nj_t3_row_label(i), at(c, r->loc), r->cands.digits, r->cands.n, r->cands.width);
         }
         /* Values. */
         struct nj_buf blanks;
@@ -707,7 +739,8 @@ check_t3(struct ctx *c)
                 where_t3(&w, i, 6, r->loc);
                 w.cell = r->cands.digits;
                 add(c, "T3.ROW_TOTAL", &w,
-                    "表三“%s”行%s：数字“%s”无论怎样拆成 7 列，“总计”都不等于六类申请人之和，该行合计必有错误。",
+                    "表三“%s”行%s：数字“%s”无论怎样拆成 7 "
+                    "列，“总计”都不等于六类申请人之和，该行合计必有错误。",
                     "Table 3 row '%s'%s: however the digits '%s' are split into 7 columns, "
                     "'总计' never equals the sum of the six applicant columns; the row total is "
                     "wrong.",
@@ -748,7 +781,8 @@ check_t3(struct ctx *c)
             where_t3(&w, i, 6, tot->loc);
             struct nj_finding *f =
                 add(c, "T3.ROW_TOTAL", &w,
-                    "表三“%s”行%s：“总计”为 %lld，但自然人 %lld + 商业企业 %lld + 科研机构 %lld + 社会公益组织 %lld + 法律服务机构 %lld + 其他 %lld = %lld，相差 %lld。",
+                    "表三“%s”行%s：“总计”为 %lld，但自然人 %lld + 商业企业 %lld + 科研机构 %lld + "
+                    "社会公益组织 %lld + 法律服务机构 %lld + 其他 %lld = %lld，相差 %lld。",
                     "Table 3 row '%s'%s: '总计' is %lld but 自然人 %lld + 商业企业 %lld + "
                     "科研机构 %lld + 社会公益组织 %lld + 法律服务机构 %lld + 其他 %lld = %lld, a "
                     "difference of %lld.",
@@ -784,13 +818,14 @@ check_t3(struct ctx *c)
         int64_t total = rd.v[23][col];
         if (ok && total != items) {
             where_t3(&w, 23, col, t->r[23].loc);
-            struct nj_finding *f = add(
-                c, "T3.RESULT_TOTAL", &w,
-                "表三“%s”列：“（七）总计”为 %lld%s，但办理结果各项（予以公开至其他处理，共 %d 行）之和为 %lld，相差 %lld%s。",
-                "Table 3 column '%s': '（七）总计' is %lld%s but the result rows (予以公开 to "
-                "其他处理, %d rows) add up to %lld, a difference of %lld%s.",
-                nj_t3_col_label(col), (long long)total, at(c, t->r[23].loc), nres,
-                (long long)items, (long long)llabs(total - items), note);
+            struct nj_finding *f =
+                add(c, "T3.RESULT_TOTAL", &w,
+                    "表三“%s”列：“（七）总计”为 %lld%s，但办理结果各项（予以公开至其他处理，共 %d "
+                    "行）之和为 %lld，相差 %lld%s。",
+                    "Table 3 column '%s': '（七）总计' is %lld%s but the result rows (予以公开 to "
+                    "其他处理, %d rows) add up to %lld, a difference of %lld%s.",
+                    nj_t3_col_label(col), (long long)total, at(c, t->r[23].loc), nres,
+                    (long long)items, (long long)llabs(total - items), note);
             if (f) {
                 f->has_arith = 1;
                 f->expected = items;
@@ -808,14 +843,15 @@ check_t3(struct ctx *c)
             where_t3(&w, -1, col, t->r[24].loc);
             struct nj_finding *f = add(
                 c, "T3.BALANCE", &w,
-                "表三“%s”列：本年新收 %lld + 上年结转 %lld = %lld，而办理结果总计 %lld + 结转下年度 %lld = %lld，相差 %lld（应满足：第一项加第二项之和等于第三项加第四项之和）%s。",
+                "表三“%s”列：本年新收 %lld + 上年结转 %lld = %lld，而办理结果总计 %lld + "
+                "结转下年度 %lld = %lld，相差 "
+                "%lld（应满足：第一项加第二项之和等于第三项加第四项之和）%s。",
                 "Table 3 column '%s': new %lld + carried over %lld = %lld, but results total "
                 "%lld + carried forward %lld = %lld, a difference of %lld (items 1 + 2 must "
                 "equal items 3 + 4)%s.",
                 nj_t3_col_label(col), (long long)vv[0], (long long)vv[1],
                 (long long)(vv[0] + vv[1]), (long long)vv[2], (long long)vv[3],
-                (long long)(vv[2] + vv[3]), (long long)llabs(vv[0] + vv[1] - vv[2] - vv[3]),
-                note);
+                (long long)(vv[2] + vv[3]), (long long)llabs(vv[0] + vv[1] - vv[2] - vv[3]), note);
             if (f) {
                 f->has_arith = 1;
                 f->expected = vv[0] + vv[1];
@@ -839,7 +875,8 @@ check_t4(struct ctx *c)
     w.table = "四";
     if (!t->present) {
         add(c, "T4.MISSING", &w,
-            "未找到表四“政府信息公开行政复议、行政诉讼情况”（应有15个数值：行政复议、未经复议直接起诉、复议后起诉各5个）。",
+            "未找到表四“政府信息公开行政复议、行政诉讼情况”（应有15个数值：行政复议、未经复议直接起"
+            "诉、复议后起诉各5个）。",
             "Table 4 (行政复议、行政诉讼情况) was not found (15 values: 5 each for reviews, "
             "direct lawsuits and lawsuits after review).");
         return;
@@ -859,7 +896,8 @@ check_t4(struct ctx *c)
                 at(c, t->loc), t->cands.digits);
         else
             add(c, "T4.CELLS", &w,
-                "表四%s的数字“%s”连在一起，可拆成 %d 种不同的15个数，无法确定各项数值，请核对原表。",
+                "表四%s的数字“%s”连在一起，可拆成 %d "
+                "种不同的15个数，无法确定各项数值，请核对原表。",
                 "Table 4%s: the digits '%s' run together and can be split into %d different "
                 "sets of 15 values; the values cannot be determined.",
                 at(c, t->loc), t->cands.digits, t->cands.n);
@@ -875,12 +913,13 @@ check_t4(struct ctx *c)
                     struct nj_where w2 = w;
                     w2.row = t4groups[g];
                     w2.column = "总计";
-                    struct nj_finding *f = add(
-                        c, "T4.TOTAL", &w2,
-                        "表四“%s”：无论连写的数字怎样拆分，总计都不等于结果维持 + 结果纠正 + 其他结果 + 尚未审结。",
-                        "Table 4 '%s': however the run-together digits are split, 总计 never "
-                        "equals 结果维持 + 结果纠正 + 其他结果 + 尚未审结.",
-                        t4groups[g]);
+                    struct nj_finding *f =
+                        add(c, "T4.TOTAL", &w2,
+                            "表四“%s”：无论连写的数字怎样拆分，总计都不等于结果维持 + 结果纠正 + "
+                            "其他结果 + 尚未审结。",
+                            "Table 4 '%s': however the run-together digits are split, 总计 never "
+                            "equals 结果维持 + 结果纠正 + 其他结果 + 尚未审结.",
+                            t4groups[g]);
                     if (f)
                         f->robust = 1;
                 }
@@ -890,7 +929,9 @@ check_t4(struct ctx *c)
     }
     if (!t->ok) {
         add(c, "T4.CELLS", &w,
-            "表四%s读到 %d 个数值，应为15个（行政复议、未经复议直接起诉、复议后起诉各5个：结果维持、结果纠正、其他结果、尚未审结、总计）。",
+            "表四%s读到 %d "
+            "个数值，应为15个（行政复议、未经复议直接起诉、复议后起诉各5个：结果维持、结果纠正、其"
+            "他结果、尚未审结、总计）。",
             "Table 4%s carries %d values; it must carry 15 (5 each for reviews, direct "
             "lawsuits and lawsuits after review: 维持, 纠正, 其他, 尚未审结, 总计).",
             at(c, t->loc), t->n_values);
@@ -916,7 +957,8 @@ check_t4(struct ctx *c)
         }
     }
     if (nblank)
-        add(c, "T4.BLANK", &w, "表四%s有 %d 个空白或占位符单元格（%s），按 0 计算；没有数据也请填写 0。",
+        add(c, "T4.BLANK", &w,
+            "表四%s有 %d 个空白或占位符单元格（%s），按 0 计算；没有数据也请填写 0。",
             "Table 4%s has %d blank or placeholder cells (%s), read as 0; write 0 where there "
             "is nothing to report.",
             at(c, t->loc), nblank, blanks.data);
@@ -936,7 +978,8 @@ check_t4(struct ctx *c)
             w2.loc = v[4].loc;
             struct nj_finding *f = add(
                 c, "T4.TOTAL", &w2,
-                "表四“%s”%s：总计为 %lld，但结果维持 %lld + 结果纠正 %lld + 其他结果 %lld + 尚未审结 %lld = %lld，相差 %lld。",
+                "表四“%s”%s：总计为 %lld，但结果维持 %lld + 结果纠正 %lld + 其他结果 %lld + "
+                "尚未审结 %lld = %lld，相差 %lld。",
                 "Table 4 '%s'%s: 总计 is %lld but 结果维持 %lld + 结果纠正 %lld + 其他结果 %lld + "
                 "尚未审结 %lld = %lld, a difference of %lld.",
                 t4groups[g], at(c, v[4].loc), (long long)v[4].v, (long long)v[0].v,
@@ -953,9 +996,9 @@ check_t4(struct ctx *c)
 
 /* ---- table 二 ------------------------------------------------------------------- */
 
-static const char *const t2names[NJ_T2_NROWS] = {"规章",     "行政规范性文件", "行政许可",
-                                                 "其他对外管理服务事项", "行政处罚", "行政强制",
-                                                 "行政事业性收费", "政府集中采购"};
+static const char *const t2names[NJ_T2_NROWS] = {
+    "规章",     "行政规范性文件", "行政许可",       "其他对外管理服务事项",
+    "行政处罚", "行政强制",       "行政事业性收费", "政府集中采购"};
 
 static void
 check_t2(struct ctx *c)
@@ -989,8 +1032,7 @@ check_t2(struct ctx *c)
         w.column = NULL;
         if (!r->found) {
             w.loc = t->loc;
-            add(c, "T2.MISSING", &w, "表二缺少“%s”行。", "Table 2 lacks the row '%s'.",
-                t2names[i]);
+            add(c, "T2.MISSING", &w, "表二缺少“%s”行。", "Table 2 lacks the row '%s'.", t2names[i]);
             continue;
         }
         if (r->label_variant)
@@ -1000,7 +1042,8 @@ check_t2(struct ctx *c)
         if (r->ambiguous) {
             w.cell = r->cands.digits;
             add(c, "T2.CELLS", &w,
-                "表二“%s”行%s的数字“%s”连在一起，可拆成 %d 种不同的 %d 个数，无法确定各项数值，请核对原表。",
+                "表二“%s”行%s的数字“%s”连在一起，可拆成 %d 种不同的 %d "
+                "个数，无法确定各项数值，请核对原表。",
                 "Table 2 row '%s'%s: the digits '%s' run together and can be split into %d "
                 "different sets of %d values; the values cannot be determined.",
                 t2names[i], at(c, r->loc), r->cands.digits, r->cands.n, r->expected);
@@ -1112,12 +1155,18 @@ check_text(struct ctx *c)
             hp = 0;
     }
     if (k && h01) {
-        static const char *const kws[] = {"收到政府信息公开申请", "受理政府信息公开申请",
-                                          "新收政府信息公开申请", "收到依申请公开",
-                                          "受理依申请公开",       "办理依申请公开",
-                                          "办理政府信息公开申请", "收到申请",
-                                          "受理申请",             "共收到",
-                                          "共受理",               NULL};
+        static const char *const kws[] = {"收到政府信息公开申请",
+                                          "受理政府信息公开申请",
+                                          "新收政府信息公开申请",
+                                          "收到依申请公开",
+                                          "受理依申请公开",
+                                          "办理依申请公开",
+                                          "办理政府信息公开申请",
+                                          "收到申请",
+                                          "受理申请",
+                                          "共收到",
+                                          "共受理",
+                                          NULL};
         for (int i = 0; kws[i]; i++) {
             int64_t n = number_after(k, kws[i], 14, NULL);
             if (n < 0)
@@ -1125,7 +1174,9 @@ check_text(struct ctx *c)
             int match = n == r01 || (h02 && n == r01 + r02) || (hp && n == r01p);
             if (!match)
                 add(c, "TEXT.T3_COUNT", &w,
-                    "第一部分写明收到（受理）政府信息公开申请 %lld 件，但表三本年新收总计为 %lld 件（加上年结转为 %lld 件），请核对正文与表格是否一致（正文可能只统计了部分申请）。",
+                    "第一部分写明收到（受理）政府信息公开申请 %lld 件，但表三本年新收总计为 %lld "
+                    "件（加上年结转为 %lld "
+                    "件），请核对正文与表格是否一致（正文可能只统计了部分申请）。",
                     "Part 1 states %lld applications received, but table 3 gives %lld new "
                     "applications (%lld with those carried over); check that the text and the "
                     "table agree (the text may count only some applications).",
@@ -1154,23 +1205,31 @@ check_text(struct ctx *c)
         if (n >= 0 && t4->v[4].state != NJ_V_BAD && n != t4->v[4].v)
             add(c, "TEXT.T4_COUNT", &w,
                 "第一部分写明行政复议 %lld 件，但表四行政复议总计为 %lld 件。",
-                "Part 1 states %lld administrative reviews, but table 4 gives %lld.",
-                (long long)n, (long long)t4->v[4].v);
+                "Part 1 states %lld administrative reviews, but table 4 gives %lld.", (long long)n,
+                (long long)t4->v[4].v);
         n = number_after(k, "行政诉讼", 6, NULL);
         int64_t lit = t4->v[9].v + t4->v[14].v;
         if (n >= 0 && n != lit)
             add(c, "TEXT.T4_COUNT", &w,
-                "第一部分写明行政诉讼 %lld 件，但表四行政诉讼总计为 %lld 件（未经复议直接起诉 %lld + 复议后起诉 %lld）。",
+                "第一部分写明行政诉讼 %lld 件，但表四行政诉讼总计为 %lld 件（未经复议直接起诉 %lld "
+                "+ 复议后起诉 %lld）。",
                 "Part 1 states %lld lawsuits, but table 4 gives %lld (direct %lld + after "
                 "review %lld).",
                 (long long)n, (long long)lit, (long long)t4->v[9].v, (long long)t4->v[14].v);
     }
     if (h25 && r25 > 0) {
         char *all = keybody(c, rep->all_text);
-        static const char *const done[] = {"全部办结",       "均已办结",     "已全部办结",
-                                           "办结率100%",     "办结率达100%", "按时办结率100%",
-                                           "均已办理完成",   "均已办理完毕", "全部办理完毕",
-                                           "全部按时办结",   NULL};
+        static const char *const done[] = {"全部办结",
+                                           "均已办结",
+                                           "已全部办结",
+                                           "办结率100%",
+                                           "办结率达100%",
+                                           "按时办结率100%",
+                                           "均已办理完成",
+                                           "均已办理完毕",
+                                           "全部办理完毕",
+                                           "全部按时办结",
+                                           NULL};
         for (int i = 0; all && done[i]; i++) {
             if (strstr(all, done[i])) {
                 struct nj_where w2 = {0};
@@ -1200,7 +1259,8 @@ check_text(struct ctx *c)
                         w2.part = "六";
                         w2.loc = p6->loc;
                         add(c, "TEXT.FEES", &w2,
-                            "第六部分写明收取信息处理费 %lld 元，但表三显示本年没有收到也没有结转任何申请。",
+                            "第六部分写明收取信息处理费 %lld "
+                            "元，但表三显示本年没有收到也没有结转任何申请。",
                             "Part 6 reports %lld yuan of information processing fees, but "
                             "table 3 shows no application received or carried over.",
                             (long long)v);

@@ -86,15 +86,15 @@ nj_t3_row_label(int idx)
 const char *
 nj_t3_row_key(int idx)
 {
-    static const char *const keys[NJ_T3_ROWS] = {
-        "r01", "r02", "r03", "r04", "r05", "r06", "r07", "r08", "r09", "r10", "r11", "r12", "r13",
-        "r14", "r15", "r16", "r17", "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25",
-        "r21_23"};
+    static const char *const keys[NJ_T3_ROWS] = {"r01", "r02", "r03", "r04", "r05",   "r06", "r07",
+                                                 "r08", "r09", "r10", "r11", "r12",   "r13", "r14",
+                                                 "r15", "r16", "r17", "r18", "r19",   "r20", "r21",
+                                                 "r22", "r23", "r24", "r25", "r21_23"};
     return idx >= 0 && idx < NJ_T3_ROWS ? keys[idx] : "";
 }
 
-static const char *const t3cols[NJ_T3_COLS] = {"自然人", "商业企业", "科研机构", "社会公益组织",
-                                                "法律服务机构", "其他", "总计"};
+static const char *const t3cols[NJ_T3_COLS] = {
+    "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"};
 
 const char *
 nj_t3_col_label(int c)
@@ -168,8 +168,8 @@ core_cps(const char *s, size_t len, uint32_t *out, int max, int strip_num, int *
     int n = 0;
     while (p < end && n < max) {
         uint32_t c = nj_u8_next(&p, end);
-        if (c < 0x80 && !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-                          (c >= 'a' && c <= 'z')))
+        if (c < 0x80 &&
+            !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
             continue;
         if ((c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFF0F) || c == 0xFF1A ||
             c == 0xFF1B || c == 0x2026 || c == 0xB7 || c == 0x3003)
@@ -262,15 +262,15 @@ struct item {
     const char *s; /* fragment text, or the digit run for text value groups */
     size_t len;
     unsigned loc;
-    long row_id;   /* same id for items of one table row or one text line */
+    long row_id; /* same id for items of one table row or one text line */
     /* value groups */
-    int from_text;     /* digits from running text */
+    int from_text;      /* digits from running text */
     const char **cells; /* cell texts (row groups), arena */
     unsigned *cols;     /* their grid columns */
     int n_cells;
-    int col;            /* grid column of a fragment taken from a cell, or -1 */
-    unsigned table;     /* table number of a row item, 0 for text */
-    int n_groups;      /* digit groups (text groups) */
+    int col;        /* grid column of a fragment taken from a cell, or -1 */
+    unsigned table; /* table number of a row item, 0 for text */
+    int n_groups;   /* digit groups (text groups) */
 };
 
 struct stream {
@@ -300,8 +300,8 @@ push(struct stream *st)
 static int
 is_cjk_numeral(uint32_t c)
 {
-    return c == 0x4E00 || c == 0x4E8C || c == 0x4E09 || c == 0x56DB || c == 0x4E94 ||
-           c == 0x516D || c == 0x4E03 || c == 0x516B || c == 0x4E5D || c == 0x5341;
+    return c == 0x4E00 || c == 0x4E8C || c == 0x4E09 || c == 0x56DB || c == 0x4E94 || c == 0x516D ||
+           c == 0x4E03 || c == 0x516B || c == 0x4E5D || c == 0x5341;
 }
 
 /* Length of a numbering mark starting at P (（三） (三) 三、 1. 1、), or 0. */
@@ -444,16 +444,16 @@ tokenize_text(struct stream *st, const char *s, size_t len, unsigned loc, long r
             const char *numbering = NULL;
             for (;;) {
                 const char *g = q;
-                while (q < end && (is_digit(*q) || (*q == '.' && q + 1 < end && is_digit(q[1]) &&
-                                                    q > g) ||
-                                   (*q == ',' && q + 1 < end && is_digit(q[1]) && q > g)))
+                while (q < end &&
+                       (is_digit(*q) || (*q == '.' && q + 1 < end && is_digit(q[1]) && q > g) ||
+                        (*q == ',' && q + 1 < end && is_digit(q[1]) && q > g)))
                     q++;
                 if (q == g)
                     break;
                 /* A digit directly followed by '.' or '、' and a non-digit numbers the next
                  * label (…00000002.其他…): it is not part of the values. */
-                if (q < end && (*q == '.' || (end - q >= 3 && memcmp(q, "、", 3) == 0 &&
-                                              q - g <= 2)) &&
+                if (q < end &&
+                    (*q == '.' || (end - q >= 3 && memcmp(q, "、", 3) == 0 && q - g <= 2)) &&
                     !(q + 1 < end && is_digit(q[1]))) {
                     const char *nd = q - 1;
                     if (nd > g && is_digit(nd[-1]) && q - g >= 2 && *q == '.') {
@@ -495,8 +495,8 @@ tokenize_text(struct stream *st, const char *s, size_t len, unsigned loc, long r
                 }
                 int unit = c == 0x5E74 || c == 0x6708 || c == 0x65E5 || c == 0x4EF6 ||
                            c == 0x6761 || c == 0x9879 || c == 0x4E2A || c == 0x5143 ||
-                           c == 0x4E07 || c == 0x5BB6 || c == 0x6B21 || c == '%' ||
-                           c == 0xFF05 || c == 0x5E74;
+                           c == 0x4E07 || c == 0x5BB6 || c == 0x6B21 || c == '%' || c == 0xFF05 ||
+                           c == 0x5E74;
                 if (!unit) {
                     add_frag(st, frag, (size_t)(p - frag), loc, row_id);
                     struct item *it = push(st);
@@ -584,12 +584,12 @@ add_row_items(struct stream *st, const struct nj_block *b, long row_id, struct n
     int first = last_text + 1, lastv = (int)b->n_cells - 1;
     /* Leading empty cells (merged label columns) and trailing empty cells are dropped;
      * empty cells between values are blanks. */
-    while (first <= lastv && ((b->cells[first].flags & NJ_CELL_SPANNED) ||
-                              nj_blank(b->cells[first].text)))
+    while (first <= lastv &&
+           ((b->cells[first].flags & NJ_CELL_SPANNED) || nj_blank(b->cells[first].text)))
         first++;
     int trailing = 0;
-    while (lastv >= first && (nj_blank(b->cells[lastv].text) ||
-                              (b->cells[lastv].flags & NJ_CELL_SPANNED))) {
+    while (lastv >= first &&
+           (nj_blank(b->cells[lastv].text) || (b->cells[lastv].flags & NJ_CELL_SPANNED))) {
         if (!(b->cells[lastv].flags & NJ_CELL_SPANNED))
             trailing++;
         lastv--;
@@ -661,15 +661,15 @@ build_stream(const struct nj_report *rep, const struct layout *lay, size_t a, si
 /* ---- alignment ----------------------------------------------------------------- */
 
 struct align {
-    int *assign;   /* per key: item index of its value group, or -1 */
-    int *frag;     /* per key: item index of the best label fragment, or -1 */
+    int *assign; /* per key: item index of its value group, or -1 */
+    int *frag;   /* per key: item index of the best label fragment, or -1 */
     double score;
 };
 
 /* Scores value group V (item index) against key K given the expected width. */
 static double
-group_score(const struct stream *st, size_t v, size_t prev_v, const struct rowkey *k,
-            int width, int *best_frag)
+group_score(const struct stream *st, size_t v, size_t prev_v, const struct rowkey *k, int width,
+            int *best_frag)
 {
     double best = 0;
     double decay = 1.0;
@@ -1234,9 +1234,9 @@ read_t3(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
 
 /* ---- table 四 -------------------------------------------------------------------- */
 
-static const char *const t4words[] = {"行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉",
-                                      "结果维持", "结果纠正",  "其他结果",       "尚未审结",
-                                      NULL};
+static const char *const t4words[] = {"行政复议",   "行政诉讼", "未经复议直接起诉",
+                                      "复议后起诉", "结果维持", "结果纠正",
+                                      "其他结果",   "尚未审结", NULL};
 
 static int
 read_t4(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
@@ -1332,7 +1332,7 @@ read_t4(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
 
 /* ---- table 二 -------------------------------------------------------------------- */
 
-static const char *const t2head2021[] = {"本年制发件数", "本年废止件数", "现行有效件数",
+static const char *const t2head2021[] = {"本年制发件数",     "本年废止件数", "现行有效件数",
                                          "本年处理决定数量", "本年收费金额", NULL};
 
 static int
@@ -1358,14 +1358,13 @@ read_t2(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
         free(st.v);
         return NJ_ENOMEM;
     }
-    t->fmt2021 = strstr(kr, "本年制发件数") || strstr(kr, "本年收费金额") ||
-                 strstr(kr, "本年废止件数");
+    t->fmt2021 =
+        strstr(kr, "本年制发件数") || strstr(kr, "本年收费金额") || strstr(kr, "本年废止件数");
     t->fmt2019 = strstr(kr, "本年新制作数量") || strstr(kr, "对外公开总数量") ||
                  strstr(kr, "上一年项目数量") || strstr(kr, "第二十条第(九)项") ||
                  strstr(kr, "政府集中采购") || strstr(kr, "本年新公开数量");
-    static const char *const caps[5] = {"第二十条第(一)项", "第二十条第(五)项",
-                                        "第二十条第(六)项", "第二十条第(八)项",
-                                        "第二十条第(九)项"};
+    static const char *const caps[5] = {"第二十条第(一)项", "第二十条第(五)项", "第二十条第(六)项",
+                                        "第二十条第(八)项", "第二十条第(九)项"};
     for (int i = 0; i < 5; i++)
         t->blocks_found[i] = strstr(kr, caps[i]) != NULL;
     if (t->fmt2021 && !t->fmt2019) {
@@ -1472,8 +1471,8 @@ read_t2(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
             }
         }
         int ambig;
-        int n = read_group(g, widths[k], money[keys[k].idx], r->v, &r->cands, &ambig,
-                           rep->arena, NULL);
+        int n =
+            read_group(g, widths[k], money[keys[k].idx], r->v, &r->cands, &ambig, rep->arena, NULL);
         r->n_values = n;
         r->ambiguous = ambig;
     }

@@ -90,9 +90,8 @@ nj_is_cjk(uint32_t cp)
 static int
 is_space(uint32_t c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ||
-           c == 0xA0 || c == 0x3000 || c == 0xFEFF || (c >= 0x2000 && c <= 0x200D) ||
-           c == 0x202F || c == 0x205F;
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == 0xA0 ||
+           c == 0x3000 || c == 0xFEFF || (c >= 0x2000 && c <= 0x200D) || c == 0x202F || c == 0x205F;
 }
 
 /* Maps one code point to its key form; returns 0 to drop it. */
@@ -104,16 +103,32 @@ key_cp(uint32_t c)
     if (c >= 0xFF01 && c <= 0xFF5E)
         c -= 0xFEE0;
     switch (c) {
-    case 0x201C: case 0x201D: case 0x2018: case 0x2019: case '"': case '\'':
-    case 0x300C: case 0x300D: case 0x300E: case 0x300F: case 0x2033: case 0x2032:
+    case 0x201C:
+    case 0x201D:
+    case 0x2018:
+    case 0x2019:
+    case '"':
+    case '\'':
+    case 0x300C:
+    case 0x300D:
+    case 0x300E:
+    case 0x300F:
+    case 0x2033:
+    case 0x2032:
         return 0;
-    case 0x2014: case 0x2013: case 0x2012: case 0x2015: case 0x2212: case 0xFE58:
+    case 0x2014:
+    case 0x2013:
+    case 0x2012:
+    case 0x2015:
+    case 0x2212:
+    case 0xFE58:
         return '-';
     case 0x3010: /* 【 */
         return '[';
     case 0x3011: /* 】 */
         return ']';
-    case 0xFF61: case 0x3002: /* 。 */
+    case 0xFF61:
+    case 0x3002: /* 。 */
         return 0x3002;
     default:
         return c;
@@ -153,11 +168,12 @@ nj_blank(const char *s)
 }
 
 static const char *const placeholders[] = {
-    "-", "--", "---", "/", "//", "\\", "无", "空", "N/A", "n/a", "NA", "na", "null", "NULL",
-    "*", "×", "x", "X", "—", "——", "…", "...", NULL,
+    "-",    "--",   "---", "/", "//", "\\", "无", "空", "N/A", "n/a", "NA", "na",
+    "null", "NULL", "*",   "×", "x",  "X",  "—",  "——", "…",   "...", NULL,
 };
 
-static const char *const units[] = {"万元", "元", "件", "个", "条", "次", "项", "人次", "人", "份", NULL};
+static const char *const units[] = {"万元", "元",   "件", "个", "条", "次",
+                                    "项",   "人次", "人", "份", NULL};
 
 void
 nj_num_parse(const char *s, struct nj_num *out)

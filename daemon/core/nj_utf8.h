@@ -27,7 +27,7 @@ size_t nj_keyform(const char *s, size_t len, char *out, size_t out_size);
 int nj_is_cjk(uint32_t cp);
 
 enum nj_num_kind {
-    NJ_NUM_EMPTY = 0,  /* nothing in the cell */
+    NJ_NUM_EMPTY = 0,   /* nothing in the cell */
     NJ_NUM_PLACEHOLDER, /* —, -, /, 无, 空, N/A …: read as 0 */
     NJ_NUM_INT,         /* a whole number (possibly negative) */
     NJ_NUM_DECIMAL,     /* a number with a fractional part */
@@ -37,10 +37,10 @@ enum nj_num_kind {
 struct nj_num {
     enum nj_num_kind kind;
     int negative;
-    int64_t ival;   /* for INT: the value; for DECIMAL: the integer part */
-    double dval;    /* the value as a double (INT and DECIMAL) */
-    char unit[12];  /* unit suffix that was stripped: 件, 个, 万元, 元 … or "" */
-    int annotated;  /* a note in brackets followed the number, e.g. 22（其中修订16件） */
+    int64_t ival;  /* for INT: the value; for DECIMAL: the integer part */
+    double dval;   /* the value as a double (INT and DECIMAL) */
+    char unit[12]; /* unit suffix that was stripped: 件, 个, 万元, 元 … or "" */
+    int annotated; /* a note in brackets followed the number, e.g. 22（其中修订16件） */
 };
 
 /* Reads the number in a cell's text (§8.3: full-width digits, spaces, thousands

@@ -61,8 +61,7 @@ START_TEST(test_fixture)
         fclose(f);
     } else {
         char *want = nj_t_read(exp_path, NULL);
-        ck_assert_msg(strcmp(got, want) == 0, "%s:\n--- expected\n%s--- got\n%s", name, want,
-                      got);
+        ck_assert_msg(strcmp(got, want) == 0, "%s:\n--- expected\n%s--- got\n%s", name, want, got);
         free(want);
     }
     /* The same report in English finds the same things. */
@@ -126,8 +125,8 @@ t3_row_of(const char *key)
     static const struct {
         const char *k;
         int idx;
-    } map[] = {{"new", 0},   {"carry", 1}, {"r1", 2},   {"r2", 3},    {"r3_1", 4},  {"r3_2", 5},
-               {"r3_3", 6},  {"r3_4", 7},  {"r3_5", 8}, {"r3_6", 9},  {"r3_7", 10}, {"r3_8", 11},
+    } map[] = {{"new", 0},   {"carry", 1}, {"r1", 2},    {"r2", 3},    {"r3_1", 4},  {"r3_2", 5},
+               {"r3_3", 6},  {"r3_4", 7},  {"r3_5", 8},  {"r3_6", 9},  {"r3_7", 10}, {"r3_8", 11},
                {"r4_1", 12}, {"r4_2", 13}, {"r4_3", 14}, {"r5_1", 15}, {"r5_2", 16}, {"r5_3", 17},
                {"r5_4", 18}, {"r5_5", 19}, {"r6_1", 20}, {"r6_2", 21}, {"r6_3", 22}, {"r6", 25},
                {"r7", 23},   {"next", 24}};
@@ -224,8 +223,8 @@ START_TEST(test_truth)
                     found++;
             }
             if ((violated && found == 0) || (!violated && found != 0)) {
-                fprintf(stderr, "%s %s: expected %s, found %d finding(s)\n", file, check,
-                        verdict, found);
+                fprintf(stderr, "%s %s: expected %s, found %d finding(s)\n", file, check, verdict,
+                        found);
                 failures++;
             }
             checked++;

@@ -15,8 +15,7 @@ char *nj_t_read(const char *path, size_t *len);
 /* Path of a file in the shared folder; aborts loudly when ../shared is missing. */
 const char *nj_t_shared(const char *rel);
 /* Checks BUF as FILE_NAME with default options in LANG. */
-struct nj_result *nj_t_check(const void *buf, size_t len, const char *file_name,
-                             enum nj_lang lang);
+struct nj_result *nj_t_check(const void *buf, size_t len, const char *file_name, enum nj_lang lang);
 struct nj_result *nj_t_check_str(const char *text);
 /* Number of findings with rule RULE (and, when non-NULL, a where.row / where.column
  * containing ROW / COL). */

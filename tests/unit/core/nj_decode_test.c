@@ -37,9 +37,9 @@ START_TEST(test_undecodable)
     ck_assert_int_eq(nj_decode((const unsigned char *)"\x80\xFF\x80\xFF", 4, NULL, &d, &why),
                      NJ_EINVAL);
     ck_assert_ptr_nonnull(why);
-    ck_assert_int_eq(nj_utf8_valid((const unsigned char *)"\xC0\x80", 2), 0); /* overlong */
+    ck_assert_int_eq(nj_utf8_valid((const unsigned char *)"\xC0\x80", 2), 0);     /* overlong */
     ck_assert_int_eq(nj_utf8_valid((const unsigned char *)"\xED\xA0\x80", 3), 0); /* surrogate */
-    ck_assert_int_eq(nj_utf8_valid((const unsigned char *)"\xE5\xB9", 2), 0); /* truncated */
+    ck_assert_int_eq(nj_utf8_valid((const unsigned char *)"\xE5\xB9", 2), 0);     /* truncated */
 }
 END_TEST
 

@@ -115,7 +115,8 @@ START_TEST(test_arith_message)
         ck_assert_ptr_nonnull(strstr(f.where_json, "\"line\":"));
     }
     ck_assert(found);
-    ck_assert_ptr_nonnull(strstr(nj_result_json(res), "\"expected\":2,\"actual\":3,\"difference\":1"));
+    ck_assert_ptr_nonnull(
+        strstr(nj_result_json(res), "\"expected\":2,\"actual\":3,\"difference\":1"));
     nj_result_free(res);
     free(buf);
 }

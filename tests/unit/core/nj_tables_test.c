@@ -47,14 +47,18 @@ END_TEST
 START_TEST(test_flat_row_labels)
 {
     /* Numbering digits of the next label are not values: "…00000002.其他…". */
-    const char *text = "标题: 某局2024年政府信息公开工作年度报告\n"
-                       "三、收到和处理政府信息公开申请情况申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
-                       "一、本年新收政府信息公开申请数量1000001二、上年结转政府信息公开申请数量0000000"
-                       "三、本年度办理结果（一）予以公开1000001（三）不予公开1.属于国家秘密00000002.其他法律行政法规禁止公开0000000"
-                       "四、政府信息公开行政复议、行政诉讼情况\n";
+    const char *text =
+        "标题: 某局2024年政府信息公开工作年度报告\n"
+        "三、收到和处理政府信息公开申请情况申请人情况自然人法人或其他组织总计商业企业科研机构社会公"
+        "益组织法律服务机构其他"
+        "一、本年新收政府信息公开申请数量1000001二、上年结转政府信息公开申请数量0000000"
+        "三、本年度办理结果（一）予以公开1000001（三）不予公开1.属于国家秘密00000002."
+        "其他法律行政法规禁止公开0000000"
+        "四、政府信息公开行政复议、行政诉讼情况\n";
     struct nj_result *res = nj_t_check_str(text);
     const char *json = nj_result_json(res);
-    ck_assert_ptr_nonnull(strstr(json, "\"r01\":{\"c1\":1,\"c2\":0,\"c3\":0,\"c4\":0,\"c5\":0,\"c6\":0,\"c7\":1}"));
+    ck_assert_ptr_nonnull(
+        strstr(json, "\"r01\":{\"c1\":1,\"c2\":0,\"c3\":0,\"c4\":0,\"c5\":0,\"c6\":0,\"c7\":1}"));
     ck_assert_ptr_nonnull(strstr(json, "\"r05\":{\"c1\":0"));
     ck_assert_ptr_nonnull(strstr(json, "\"r06\":{\"c1\":0"));
     ck_assert_int_eq(nj_t_count(res, "T3.CELLS", NULL, NULL), 0);

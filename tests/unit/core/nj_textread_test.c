@@ -48,8 +48,9 @@ END_TEST
 
 START_TEST(test_web_pipes_and_layout)
 {
-    struct nj_doc *d = read_text("行政处罚 | 35\n一、本年新收政府信息公开申请数量      95    0   0   0   0   0   95\n"
-                                 "这是 一句 有空格的话\n");
+    struct nj_doc *d = read_text(
+        "行政处罚 | 35\n一、本年新收政府信息公开申请数量      95    0   0   0   0   0   95\n"
+        "这是 一句 有空格的话\n");
     ck_assert_uint_eq(nj_doc_n_blocks(d), 3);
     ck_assert_uint_eq(nj_doc_block(d, 0)->n_cells, 2);
     const struct nj_block *b = nj_doc_block(d, 1);
