@@ -79,18 +79,41 @@ nj_buf_addc(struct nj_buf *b, char c)
 void
 nj_buf_vprintf(struct nj_buf *b, const char *fmt, va_list ap)
 {
+    if (b->failed)
+        return;
+    /* Format straight into the free space; only when it does not fit, grow and again. */
+    size_t room = b->cap > b->len ? b->cap - b->len : 0;
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap2);
     va_end(ap2);
     if (n < 0) {
         b->failed = 1;
+        return;
+    }
+    if ((size_t)n < room) {
+        b->len += (size_t)n;
         return;
     }
     if (reserve(b, (size_t)n))
         return;
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;
+}
+
+void
+nj_buf_addll(struct nj_buf *b, long long v)
+{
+    char tmp[24];
+    size_t i = sizeof(tmp);
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        tmp[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        tmp[--i] = '-';
+    nj_buf_add(b, tmp + i, sizeof(tmp) - i);
 }
 
 void

@@ -22,8 +22,10 @@ void nj_buf_reset(struct nj_buf *b);
 void nj_buf_add(struct nj_buf *b, const char *s, size_t len);
 void nj_buf_adds(struct nj_buf *b, const char *s);
 void nj_buf_addc(struct nj_buf *b, char c);
+void nj_buf_addll(struct nj_buf *b, long long v);
 void nj_buf_printf(struct nj_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void nj_buf_vprintf(struct nj_buf *b, const char *fmt, va_list ap);
+void nj_buf_vprintf(struct nj_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Appends S as a JSON string literal (with quotes); NULL gives `null`. */
 void nj_buf_json_str(struct nj_buf *b, const char *s);
 /* Takes ownership of the data (caller frees); the buffer is reset. */

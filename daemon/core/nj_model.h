@@ -141,6 +141,7 @@ struct nj_report {
     struct nj_arena *arena;
     const struct nj_doc *doc;
     const char *all_text; /* every block's text joined with '\n' (arena) */
+    const char *all_key;  /* all_text in key form (nj_keyform), for word searches */
     const char *org;      /* NULL when unknown */
     int title_found, title_variant;
     const char *title;

@@ -448,18 +448,16 @@ static void
 find_period(struct nj_report *rep)
 {
     /* The statement lives in the preamble or part 一; look before part 二. */
-    const char *all = rep->all_text;
-    size_t len = strlen(all);
-    size_t lim = len < 20000 ? len : 20000;
-    char *k = malloc(lim * 2 + 1);
-    if (k == NULL)
-        return;
-    size_t kl = nj_keyform(all, lim, k, lim * 2 + 1);
+    const char *k = rep->all_key;
+    size_t kl = strlen(k);
     const char *anchor = NULL;
     static const char *const words[] = {"统计期限", "统计时限", "统计时间", "统计区间",
                                         "统计周期", "数据统计", "统计期",   NULL};
-    for (int i = 0; words[i] && !anchor; i++)
+    for (int i = 0; words[i] && !anchor; i++) {
         anchor = strstr(k, words[i]);
+        if (anchor != NULL && anchor - k > 20000)
+            anchor = NULL; /* not in the preamble or part 一 */
+    }
     if (anchor != NULL) {
         for (const char *p = anchor; p < anchor + 120 && p < k + kl; p++) {
             const char *q = p;
@@ -505,7 +503,6 @@ find_period(struct nj_report *rep)
             break;
         }
     }
-    free(k);
 }
 
 static void
@@ -557,6 +554,12 @@ nj_report_read_meta(struct nj_report *rep)
     rep->all_text = join_blocks(rep->doc, rep->arena);
     if (rep->all_text == NULL)
         return NJ_ENOMEM;
+    size_t tl = strlen(rep->all_text);
+    char *key = nj_arena_alloc(rep->arena, tl * 3 + 1); /* U+FFFD for a bad byte: 3 bytes */
+    if (key == NULL)
+        return NJ_ENOMEM;
+    nj_keyform(rep->all_text, tl, key, tl * 3 + 1);
+    rep->all_key = key;
     find_parts(rep);
     find_title(rep);
     find_period(rep);

@@ -91,14 +91,48 @@ nj_format_time(int64_t t, int offset_min, char out32[32])
 
 /* ---- JSON ------------------------------------------------------------------------ */
 
+/* Appends ,"KEY": (without the comma when FIRST). */
+static void
+json_key(struct nj_buf *b, int first, const char *key)
+{
+    if (!first)
+        nj_buf_addc(b, ',');
+    nj_buf_addc(b, '"');
+    nj_buf_adds(b, key);
+    nj_buf_add(b, "\":", 2);
+}
+
+/* Appends an amount of money: up to six decimals, without trailing zeros. */
+static void
+json_money(struct nj_buf *b, double d)
+{
+    char tmp[64];
+    int n = snprintf(tmp, sizeof(tmp), "%.6f", d);
+    if (n <= 0 || (size_t)n >= sizeof(tmp)) {
+        nj_buf_adds(b, "null");
+        return;
+    }
+    if (strchr(tmp, '.') != NULL) {
+        while (n > 0 && tmp[n - 1] == '0')
+            n--;
+        if (n > 0 && tmp[n - 1] == '.')
+            n--;
+    }
+    if (n == 2 && memcmp(tmp, "-0", 2) == 0) {
+        tmp[0] = '0';
+        n = 1;
+    }
+    nj_buf_add(b, tmp, (size_t)n);
+}
+
 static void
 json_val(struct nj_buf *b, const struct nj_val *v, int money)
 {
     if (v->state == NJ_V_OK) {
         if (money)
-            nj_buf_printf(b, "%.6g", v->d);
+            json_money(b, v->d);
         else
-            nj_buf_printf(b, "%lld", (long long)v->v);
+            nj_buf_addll(b, (long long)v->v);
     } else if (v->state == NJ_V_BLANK) {
         nj_buf_adds(b, "0");
     } else {
@@ -126,7 +160,8 @@ json_tables(struct nj_buf *b, const struct nj_report *r)
             const struct nj_t2r *row = &t2->r[i];
             if (!row->found)
                 continue;
-            nj_buf_printf(b, "%s\"%s\":{", first ? "" : ",", keys[i]);
+            json_key(b, first, keys[i]);
+            nj_buf_addc(b, '{');
             first = 0;
             int w = row->expected;
             int ok = !row->ambiguous && row->n_values == w;
@@ -140,7 +175,7 @@ json_tables(struct nj_buf *b, const struct nj_report *r)
                     name = k == 0 ? "projects" : "amount";
                 else
                     name = cols3_2019[k];
-                nj_buf_printf(b, "%s\"%s\":", k ? "," : "", name);
+                json_key(b, k == 0, name);
                 if (ok)
                     json_val(b, &row->v[k], i == NJ_T2_FEES || (i == NJ_T2_PROCURE && k == 1));
                 else
@@ -161,10 +196,13 @@ json_tables(struct nj_buf *b, const struct nj_report *r)
             const struct nj_t3row *row = &t3->r[i];
             if (!row->found)
                 continue;
-            nj_buf_printf(b, "%s\"%s\":{", first ? "" : ",", nj_t3_row_key(i));
+            json_key(b, first, nj_t3_row_key(i));
+            nj_buf_addc(b, '{');
             first = 0;
             for (int c = 0; c < NJ_T3_COLS; c++) {
-                nj_buf_printf(b, "%s\"c%d\":", c ? "," : "", c + 1);
+                static const char *const ck[NJ_T3_COLS] = {"c1", "c2", "c3", "c4",
+                                                           "c5", "c6", "c7"};
+                json_key(b, c == 0, ck[c]);
                 json_val(b, &row->v[c], 0);
             }
             nj_buf_addc(b, '}');
@@ -178,7 +216,9 @@ json_tables(struct nj_buf *b, const struct nj_report *r)
     } else {
         nj_buf_addc(b, '{');
         for (int i = 0; i < 15; i++) {
-            nj_buf_printf(b, "%s\"%c%d\":", i ? "," : "", "abc"[i / 5], i % 5 + 1);
+            static const char *const t4k[15] = {"a1", "a2", "a3", "a4", "a5", "b1", "b2", "b3",
+                                                "b4", "b5", "c1", "c2", "c3", "c4", "c5"};
+            json_key(b, i == 0, t4k[i]);
             if (t4->ok)
                 json_val(b, &t4->v[i], 0);
             else
@@ -197,7 +237,7 @@ json_where(struct nj_buf *b, const struct nj_where *w, enum nj_loc_kind lk)
 #define FIELD(name, val)                                                                           \
     do {                                                                                           \
         if (val) {                                                                                 \
-            nj_buf_printf(b, "%s\"%s\":", first ? "" : ",", name);                                 \
+            json_key(b, first, name);                                                              \
             nj_buf_json_str(b, val);                                                               \
             first = 0;                                                                             \
         }                                                                                          \

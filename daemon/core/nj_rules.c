@@ -312,7 +312,7 @@ check_parts(struct ctx *c)
                                                {"依申请公开", "disclosure on application"},
                                                {"行政复议、行政诉讼", "reviews and lawsuits"},
                                                {"存在的问题及改进", "problems and improvements"}};
-        char *k = keybody(c, r->all_text);
+        const char *k = r->all_key;
         for (int i = 0; k && i < 4; i++)
             if (!has_any(k, need[i]))
                 add(c, "SEC.MISSING", &w, "报告中没有关于“%s”的内容。",
@@ -1218,7 +1218,7 @@ check_text(struct ctx *c)
                 (long long)n, (long long)lit, (long long)t4->v[9].v, (long long)t4->v[14].v);
     }
     if (h25 && r25 > 0) {
-        char *all = keybody(c, rep->all_text);
+        const char *all = rep->all_key;
         static const char *const done[] = {"全部办结",
                                            "均已办结",
                                            "已全部办结",

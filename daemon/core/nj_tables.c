@@ -180,25 +180,12 @@ core_cps(const char *s, size_t len, uint32_t *out, int max, int strip_num, int *
 }
 
 static int
-lcs(const uint32_t *a, int na, const uint32_t *b, int nb)
+popcount64(uint64_t x)
 {
-    int prev[MAXCP + 1], cur[MAXCP + 1];
-    if (na > MAXCP)
-        na = MAXCP;
-    if (nb > MAXCP)
-        nb = MAXCP;
-    memset(prev, 0, sizeof(int) * (size_t)(nb + 1));
-    for (int i = 1; i <= na; i++) {
-        cur[0] = 0;
-        for (int j = 1; j <= nb; j++) {
-            if (a[i - 1] == b[j - 1])
-                cur[j] = prev[j - 1] + 1;
-            else
-                cur[j] = cur[j - 1] > prev[j] ? cur[j - 1] : prev[j];
-        }
-        memcpy(prev, cur, sizeof(int) * (size_t)(nb + 1));
-    }
-    return prev[nb];
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return (int)((x * 0x0101010101010101ULL) >> 56);
 }
 
 static int
@@ -207,21 +194,84 @@ cps_contain(const uint32_t *hay, int nh, const uint32_t *needle, int nn)
     if (nn == 0 || nn > nh)
         return 0;
     for (int i = 0; i + nn <= nh; i++)
-        if (memcmp(hay + i, needle, sizeof(uint32_t) * (size_t)nn) == 0)
+        if (hay[i] == needle[0] && memcmp(hay + i, needle, sizeof(uint32_t) * (size_t)nn) == 0)
             return 1;
     return 0;
 }
 
-/* How well fragment F matches a row key (0..1).  EXACT is set for an exact match of the
- * full or short core; LENRATIO receives len(fragment)/len(full core). */
-static double
-label_sim(const char *f, size_t flen, const struct rowkey *k, int *exact, double *lenratio)
+/* A label reduced to the code points that matter for matching (see core_cps). */
+struct lform {
+    const uint32_t *cp;
+    int n;
+    int num; /* leading arabic numbering of a fragment, or 0 */
+};
+
+/* The forms of a row key's core and short labels. */
+struct kform {
+    uint32_t core[64], shrt[64];
+    int nc, ns;
+    /* For the bit-parallel LCS: the distinct code points of the core and, for each, the
+     * set of positions where it occurs. */
+    uint32_t dc[64];
+    uint64_t dm[64];
+    int nd;
+    uint64_t bloom; /* bit (cp % 64) set for every code point of the core */
+};
+
+static void
+kform_make(const struct rowkey *k, struct kform *out)
 {
-    uint32_t a[MAXCP], b[MAXCP], s[64];
-    int num = 0;
-    int na = core_cps(f, flen, a, MAXCP, 1, &num);
-    int nb = core_cps(k->core, strlen(k->core), b, MAXCP, 0, NULL);
-    int ns = core_cps(k->shrt, strlen(k->shrt), s, 64, 0, NULL);
+    out->nc = core_cps(k->core, strlen(k->core), out->core, 64, 0, NULL);
+    out->ns = core_cps(k->shrt, strlen(k->shrt), out->shrt, 64, 0, NULL);
+    out->nd = 0;
+    out->bloom = 0;
+    for (int j = 0; j < out->nc; j++) {
+        out->bloom |= (uint64_t)1 << (out->core[j] & 63);
+        int d = 0;
+        while (d < out->nd && out->dc[d] != out->core[j])
+            d++;
+        if (d == out->nd) {
+            out->dc[d] = out->core[j];
+            out->dm[d] = 0;
+            out->nd++;
+        }
+        out->dm[d] |= (uint64_t)1 << j;
+    }
+}
+
+/* Length of the longest common subsequence of A and the key's core, computed a machine
+ * word at a time (Hyyro's bit-vector form of the classic recurrence); the core has at
+ * most 64 code points. */
+static int
+lcs_key(const uint32_t *a, int na, const struct kform *kf)
+{
+    uint64_t v = ~(uint64_t)0;
+    for (int i = 0; i < na; i++) {
+        uint64_t m = 0;
+        if (!(kf->bloom >> (a[i] & 63) & 1))
+            continue; /* not in the key: the recurrence leaves V as it is */
+        for (int d = 0; d < kf->nd; d++)
+            if (kf->dc[d] == a[i]) {
+                m = kf->dm[d];
+                break;
+            }
+        uint64_t u = v & m;
+        v = (v + u) | (v - u);
+    }
+    uint64_t all = kf->nc >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << kf->nc) - 1);
+    return popcount64(~v & all);
+}
+
+/* How well fragment form A matches a row key (0..1).  EXACT is set for an exact match of
+ * the full or short core; LENRATIO receives len(fragment)/len(full core). */
+static double
+label_sim_form(const struct lform *fa, const struct rowkey *k, const struct kform *kf, int *exact,
+               double *lenratio)
+{
+    const uint32_t *a = fa->cp;
+    int na = fa->n, num = fa->num;
+    const uint32_t *b = kf->core, *s = kf->shrt;
+    int nb = kf->nc, ns = kf->ns;
     *exact = 0;
     *lenratio = nb ? (double)na / nb : 0;
     if (na == 0)
@@ -234,7 +284,7 @@ label_sim(const char *f, size_t flen, const struct rowkey *k, int *exact, double
         *exact = 1;
         sc = 0.95;
     } else {
-        int l = lcs(a, na, b, nb);
+        int l = lcs_key(a, na, kf);
         sc = 2.0 * l / (na + nb);
         if (cps_contain(a, na, s, ns)) {
             /* The short form inside a longer fragment: good evidence unless the fragment
@@ -251,6 +301,19 @@ label_sim(const char *f, size_t flen, const struct rowkey *k, int *exact, double
             sc -= 0.2;
     }
     return sc;
+}
+
+/* label_sim_form for a fragment and key not yet reduced (used off the hot path). */
+static double
+label_sim(const char *f, size_t flen, const struct rowkey *k, int *exact, double *lenratio)
+{
+    uint32_t a[MAXCP];
+    struct lform fa;
+    struct kform kf;
+    fa.n = core_cps(f, flen, a, MAXCP, 1, &fa.num);
+    fa.cp = a;
+    kform_make(k, &kf);
+    return label_sim_form(&fa, k, &kf, exact, lenratio);
 }
 
 /* ---- the stream of fragments and value groups -------------------------------------- */
@@ -277,7 +340,62 @@ struct stream {
     struct item *v;
     size_t n, cap;
     int oom;
+    /* Scores of value groups against rows already computed (align_rows), per value group
+     * and row index: both table 三 layouts share most rows. */
+    double *gs_s;
+    int *gs_f, *gs_w;
+    size_t gs_nv;
+    struct lform *lf; /* per item: its label form (fragments), made by stream_forms */
+    uint32_t *lfbuf;  /* the code points the forms point into */
 };
+
+static void
+stream_free(struct stream *st)
+{
+    free(st->v);
+    free(st->lf);
+    free(st->lfbuf);
+    free(st->gs_s);
+    free(st->gs_f);
+    free(st->gs_w);
+    st->gs_s = NULL;
+    st->gs_f = st->gs_w = NULL;
+    st->v = NULL;
+    st->lf = NULL;
+    st->lfbuf = NULL;
+}
+
+/* Reduces every fragment of the stream to its label form, once. */
+static int
+stream_forms(struct stream *st)
+{
+    if (st->lf != NULL || st->n == 0)
+        return 0;
+    size_t total = 0;
+    for (size_t i = 0; i < st->n; i++)
+        if (st->v[i].kind == IT_FRAG)
+            total += st->v[i].len < MAXCP ? st->v[i].len : MAXCP; /* >= code points */
+    st->lf = calloc(st->n, sizeof(*st->lf));
+    st->lfbuf = malloc(sizeof(uint32_t) * (total + 1));
+    if (st->lf == NULL || st->lfbuf == NULL) {
+        free(st->lf);
+        free(st->lfbuf);
+        st->lf = NULL;
+        st->lfbuf = NULL;
+        return NJ_ENOMEM;
+    }
+    size_t used = 0;
+    for (size_t i = 0; i < st->n; i++) {
+        const struct item *it = &st->v[i];
+        if (it->kind != IT_FRAG)
+            continue;
+        size_t room = it->len < MAXCP ? it->len : MAXCP;
+        st->lf[i].cp = st->lfbuf + used;
+        st->lf[i].n = core_cps(it->s, it->len, st->lfbuf + used, (int)room, 1, &st->lf[i].num);
+        used += (size_t)st->lf[i].n;
+    }
+    return 0;
+}
 
 static struct item *
 push(struct stream *st)
@@ -660,16 +778,20 @@ build_stream(const struct nj_report *rep, const struct layout *lay, size_t a, si
 
 /* ---- alignment ----------------------------------------------------------------- */
 
+#define ALIGN_MAXKEYS 32 /* more than any table has rows */
+#define GS_ROWS 32       /* row indexes cached per value group (stream.gs_*) */
+
 struct align {
     int *assign; /* per key: item index of its value group, or -1 */
     int *frag;   /* per key: item index of the best label fragment, or -1 */
     double score;
 };
 
-/* Scores value group V (item index) against key K given the expected width. */
+/* Scores value group V (item index) against key K (with its forms KF) given the expected
+ * width.  The stream's label forms must have been made (stream_forms). */
 static double
-group_score(const struct stream *st, size_t v, size_t prev_v, const struct rowkey *k, int width,
-            int *best_frag)
+group_score(const struct stream *st, size_t v, size_t prev_v, const struct rowkey *k,
+            const struct kform *kf, int width, int *best_frag)
 {
     double best = 0;
     double decay = 1.0;
@@ -681,7 +803,7 @@ group_score(const struct stream *st, size_t v, size_t prev_v, const struct rowke
             continue;
         int exact;
         double lr;
-        double s = label_sim(it->s, it->len, k, &exact, &lr) * decay;
+        double s = label_sim_form(&st->lf[j], k, kf, &exact, &lr) * decay;
         if (s > best) {
             best = s;
             *best_frag = (int)j;
@@ -699,9 +821,16 @@ group_score(const struct stream *st, size_t v, size_t prev_v, const struct rowke
 }
 
 static int
-align_rows(const struct stream *st, const struct rowkey *keys, int nk, const int *widths,
+align_rows(struct stream *st, const struct rowkey *keys, int nk, const int *widths,
            struct align *out)
 {
+    struct kform kf[ALIGN_MAXKEYS];
+    if (nk > ALIGN_MAXKEYS)
+        nk = ALIGN_MAXKEYS;
+    for (int k = 0; k < nk; k++)
+        kform_make(&keys[k], &kf[k]);
+    if (stream_forms(st))
+        return NJ_ENOMEM;
     /* Value groups in order. */
     size_t nv = 0;
     for (size_t i = 0; i < st->n; i++)
@@ -724,12 +853,40 @@ align_rows(const struct stream *st, const struct rowkey *keys, int nk, const int
         if (st->v[i].kind == IT_VALS)
             vi[c++] = (int)i;
     const double skip_key = -0.3, skip_val = -0.25;
+    if (st->gs_s == NULL && nv > 0) {
+        st->gs_nv = nv;
+        st->gs_s = malloc(sizeof(double) * nv * GS_ROWS);
+        st->gs_f = malloc(sizeof(int) * nv * GS_ROWS);
+        st->gs_w = malloc(sizeof(int) * nv * GS_ROWS);
+        if (st->gs_s == NULL || st->gs_f == NULL || st->gs_w == NULL) {
+            free(vi);
+            free(S);
+            free(F);
+            free(D);
+            free(B);
+            return NJ_ENOMEM;
+        }
+        for (size_t i = 0; i < nv * GS_ROWS; i++)
+            st->gs_w[i] = -1; /* not computed */
+    }
     for (size_t i = 0; i < nv; i++) {
         size_t prev = i ? (size_t)vi[i - 1] : (size_t)-1;
         for (int k = 0; k < nk; k++) {
+            size_t at = i * GS_ROWS + (size_t)keys[k].idx;
+            int cached = keys[k].idx >= 0 && keys[k].idx < GS_ROWS && st->gs_nv == nv;
+            if (cached && st->gs_w[at] == widths[k]) {
+                S[i * (size_t)nk + (size_t)k] = st->gs_s[at];
+                F[i * (size_t)nk + (size_t)k] = st->gs_f[at];
+                continue;
+            }
             int bf;
-            S[i * (size_t)nk + (size_t)k] =
-                group_score(st, (size_t)vi[i], prev, &keys[k], widths[k], &bf);
+            double sc = group_score(st, (size_t)vi[i], prev, &keys[k], &kf[k], widths[k], &bf);
+            if (cached) {
+                st->gs_s[at] = sc;
+                st->gs_f[at] = bf;
+                st->gs_w[at] = widths[k];
+            }
+            S[i * (size_t)nk + (size_t)k] = sc;
             F[i * (size_t)nk + (size_t)k] = bf;
         }
     }
@@ -1101,7 +1258,7 @@ read_t3(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
     struct stream st = {0};
     build_stream(rep, lay, a, b, &st);
     if (st.oom) {
-        free(st.v);
+        stream_free(&st);
         return NJ_ENOMEM;
     }
     /* Two layouts: 2021 (25 rows) and 2019 (（六） as one row, 23 rows). */
@@ -1139,7 +1296,7 @@ read_t3(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
     int as21[25], fr21[25], as19[23], fr19[23];
     struct align al21 = {as21, fr21, 0}, al19 = {as19, fr19, 0};
     if (align_rows(&st, k21, n21, w21, &al21) || align_rows(&st, k19, n19, w19, &al19)) {
-        free(st.v);
+        stream_free(&st);
         return NJ_ENOMEM;
     }
     int use19 = al19.score > al21.score + 0.05;
@@ -1228,7 +1385,7 @@ read_t3(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
     }
     t->present = any || t->header_read;
     t->loc = loc_at(rep, lay, a);
-    free(st.v);
+    stream_free(&st);
     return 0;
 }
 
@@ -1245,7 +1402,7 @@ read_t4(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
     struct stream st = {0};
     build_stream(rep, lay, a, b, &st);
     if (st.oom) {
-        free(st.v);
+        stream_free(&st);
         return NJ_ENOMEM;
     }
     t->loc = loc_at(rep, lay, a);
@@ -1326,7 +1483,7 @@ read_t4(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
                 t->header_variant = v;
         }
     }
-    free(st.v);
+    stream_free(&st);
     return 0;
 }
 
@@ -1342,20 +1499,20 @@ read_t2(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
     struct stream st = {0};
     build_stream(rep, lay, a, b, &st);
     if (st.oom) {
-        free(st.v);
+        stream_free(&st);
         return NJ_ENOMEM;
     }
     t->loc = loc_at(rep, lay, a);
     const char *all = rep->all_text;
     char *region = nj_arena_strndup(rep->arena, all + a, b - a);
     if (region == NULL) {
-        free(st.v);
+        stream_free(&st);
         return NJ_ENOMEM;
     }
     char *kr = nj_arena_alloc(rep->arena, (b - a) + 1);
     size_t krl = kr ? nj_keyform(region, b - a, kr, (b - a) + 1) : 0;
     if (kr == NULL) {
-        free(st.v);
+        stream_free(&st);
         return NJ_ENOMEM;
     }
     t->fmt2021 =
@@ -1419,8 +1576,15 @@ read_t2(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
      * (a conversion that moved block A below block D): each value group goes to the row
      * its nearest label names, first come first served. */
     int as[NJ_T2_NROWS], fr[NJ_T2_NROWS];
-    for (int k = 0; k < nk; k++)
+    struct kform kf[NJ_T2_NROWS];
+    for (int k = 0; k < nk; k++) {
         as[k] = fr[k] = -1;
+        kform_make(&keys[k], &kf[k]);
+    }
+    if (stream_forms(&st)) {
+        stream_free(&st);
+        return NJ_ENOMEM;
+    }
     size_t prev = (size_t)-1;
     for (size_t i = 0; i < st.n; i++) {
         if (st.v[i].kind != IT_VALS)
@@ -1429,7 +1593,7 @@ read_t2(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
         int bk = -1, bf = -1;
         for (int k = 0; k < nk; k++) {
             int f;
-            double sc = group_score(&st, i, prev, &keys[k], widths[k], &f) - 0.15;
+            double sc = group_score(&st, i, prev, &keys[k], &kf[k], widths[k], &f) - 0.15;
             if (sc > best && as[k] < 0) {
                 best = sc;
                 bk = k;
@@ -1477,7 +1641,7 @@ read_t2(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
         r->ambiguous = ambig;
     }
     t->present = any || t->fmt2021 || t->fmt2019 || t->blocks_found[0];
-    free(st.v);
+    stream_free(&st);
     return 0;
 }
 

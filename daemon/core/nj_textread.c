@@ -146,6 +146,31 @@ add_row(struct nj_doc *doc, const struct span *cells, size_t n, unsigned loc)
     return rc;
 }
 
+/* Whether the line T (TL bytes) has a gap that split_spaces splits on: two spaces or an
+ * ideographic space. */
+static int
+has_gap(const char *t, size_t tl)
+{
+    for (size_t i = 0; i + 1 < tl; i++) {
+        if (t[i] == ' ' && t[i + 1] == ' ')
+            return 1;
+        if ((unsigned char)t[i] == 0xE3 && i + 2 < tl && (unsigned char)t[i + 1] == 0x80 &&
+            (unsigned char)t[i + 2] == 0x80)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether the line T (TL bytes, not terminated) contains " | ". */
+static int
+has_bar(const char *t, size_t tl)
+{
+    for (size_t i = 0; i + 3 <= tl; i++)
+        if (t[i] == ' ' && t[i + 1] == '|' && t[i + 2] == ' ')
+            return 1;
+    return 0;
+}
+
 int
 nj_textread(const char *text, size_t len, struct nj_doc *doc)
 {
@@ -181,7 +206,7 @@ nj_textread(const char *text, size_t len, struct nj_doc *doc)
         if (memchr(s, '\t', l) != NULL) {
             n = split_on(s, l, '\t', cells);
         } else if (t[0] == '|' || count_char(t, tl, '|') >= 2 ||
-                   (tl > 3 && strstr(t, " | ") != NULL && (size_t)(strstr(t, " | ") - t) < tl)) {
+                   (tl > 3 && has_bar(t, tl))) {
             if (is_md_separator(t, tl))
                 continue;
             const char *u = t;
@@ -193,7 +218,7 @@ nj_textread(const char *text, size_t len, struct nj_doc *doc)
             if (ul && u[ul - 1] == '|')
                 ul--;
             n = split_on(u, ul, '|', cells);
-        } else {
+        } else if (has_gap(t, tl)) {
             struct span sp[MAX_CELLS];
             size_t k = split_spaces(t, tl, sp);
             int numeric = 0;

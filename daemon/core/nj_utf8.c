@@ -7,7 +7,7 @@
 #include <string.h>
 
 uint32_t
-nj_u8_next(const char **pp, const char *end)
+nj_u8_next_slow(const char **pp, const char *end)
 {
     const unsigned char *p = (const unsigned char *)*pp;
     const unsigned char *e = (const unsigned char *)end;
@@ -90,6 +90,10 @@ nj_is_cjk(uint32_t cp)
 static int
 is_space(uint32_t c)
 {
+    if (c < 0x80)
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    if (c >= 0x3001 && c < 0xFEFF)
+        return 0;
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == 0xA0 ||
            c == 0x3000 || c == 0xFEFF || (c >= 0x2000 && c <= 0x200D) || c == 0x202F || c == 0x205F;
 }
@@ -141,15 +145,52 @@ nj_keyform(const char *s, size_t len, char *out, size_t out_size)
     const char *p = s, *end = s + len;
     size_t o = 0;
     while (p < end && *p) {
-        uint32_t c = key_cp(nj_u8_next(&p, end));
-        if (c == 0)
+        unsigned char b = (unsigned char)*p;
+        if (b < 0x80) {
+            /* ASCII: drop spaces and straight quotes, keep the rest. */
+            p++;
+            if (b == ' ' || (b >= '\t' && b <= '\r') || b == '"' || b == '\'')
+                continue;
+            if (o + 2 > out_size)
+                break;
+            out[o++] = (char)b;
             continue;
-        char tmp[4];
-        size_t n = nj_u8_put(tmp, c);
-        if (o + n + 1 > out_size)
-            break;
-        memcpy(out + o, tmp, n);
-        o += n;
+        }
+        if (b >= 0xE4 && b <= 0xE9 && end - p >= 3 && ((unsigned char)p[1] & 0xC0) == 0x80 &&
+            ((unsigned char)p[2] & 0xC0) == 0x80) {
+            /* U+4000..U+9FFF, the bulk of CJK ideographs: kept as they are. */
+            if (o + 4 > out_size)
+                break;
+            out[o] = p[0];
+            out[o + 1] = p[1];
+            out[o + 2] = p[2];
+            o += 3;
+            p += 3;
+            continue;
+        }
+        const char *q = p;
+        uint32_t c0 = nj_u8_next(&q, end);
+        uint32_t c = key_cp(c0);
+        if (c == 0) {
+            p = q;
+            continue;
+        }
+        if (c == c0 && c0 != 0xFFFD) {
+            /* Unchanged: copy the bytes as they are. */
+            size_t n = (size_t)(q - p);
+            if (o + n + 1 > out_size)
+                break;
+            memcpy(out + o, p, n);
+            o += n;
+        } else {
+            char tmp[4];
+            size_t n = nj_u8_put(tmp, c);
+            if (o + n + 1 > out_size)
+                break;
+            memcpy(out + o, tmp, n);
+            o += n;
+        }
+        p = q;
     }
     if (out_size)
         out[o] = '\0';
@@ -185,7 +226,8 @@ nj_num_parse(const char *s, struct nj_num *out)
         out->kind = NJ_NUM_EMPTY;
         return;
     }
-    for (int i = 0; placeholders[i]; i++) {
+    int digit0 = k[0] >= '0' && k[0] <= '9'; /* no placeholder starts with a digit */
+    for (int i = 0; n <= 6 && !digit0 && placeholders[i]; i++) {
         if (strcmp(k, placeholders[i]) == 0) {
             out->kind = NJ_NUM_PLACEHOLDER;
             return;
@@ -199,7 +241,7 @@ nj_num_parse(const char *s, struct nj_num *out)
         out->annotated = 1;
     }
     /* Unit suffix. */
-    for (int i = 0; units[i]; i++) {
+    for (int i = 0; !(k[n - 1] >= '0' && k[n - 1] <= '9') && units[i]; i++) {
         size_t ul = strlen(units[i]);
         if (n > ul && strcmp(k + n - ul, units[i]) == 0) {
             k[n - ul] = '\0';
@@ -266,6 +308,19 @@ text:
 int
 nj_num_like(const char *s)
 {
+    /* Quick answer for the common case, a word: numbers and placeholders never start
+     * with a CJK ideograph other than 无 and 空. */
+    const char *p = s, *end = s + strlen(s);
+    while (p < end) {
+        const char *q = p;
+        uint32_t c = nj_u8_next(&q, end);
+        if (!is_space(c)) {
+            if (nj_is_cjk(c) && c != 0x65E0 && c != 0x7A7A)
+                return 0;
+            break;
+        }
+        p = q;
+    }
     struct nj_num v;
     nj_num_parse(s, &v);
     return v.kind == NJ_NUM_PLACEHOLDER || v.kind == NJ_NUM_INT || v.kind == NJ_NUM_DECIMAL;

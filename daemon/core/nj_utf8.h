@@ -9,7 +9,29 @@
 #include <stdint.h>
 
 /* Decodes one code point at *P (advancing it); invalid bytes give U+FFFD. */
-uint32_t nj_u8_next(const char **p, const char *end);
+uint32_t nj_u8_next_slow(const char **p, const char *end);
+
+/* Decodes the code point at *P (before END) and advances *P; malformed input gives
+ * U+FFFD.  ASCII and well-formed three-byte sequences (all of CJK) take the fast path. */
+static inline uint32_t
+nj_u8_next(const char **p, const char *end)
+{
+    const unsigned char *s = (const unsigned char *)*p;
+    if (s[0] < 0x80) {
+        *p += 1;
+        return s[0];
+    }
+    if ((s[0] & 0xF0) == 0xE0 && end - *p >= 3 && (s[1] & 0xC0) == 0x80 &&
+        (s[2] & 0xC0) == 0x80) {
+        uint32_t c = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
+                     (uint32_t)(s[2] & 0x3F);
+        if (c >= 0x800 && (c < 0xD800 || c > 0xDFFF)) {
+            *p += 3;
+            return c;
+        }
+    }
+    return nj_u8_next_slow(p, end);
+}
 /* Encodes CP into OUT (at least 4 bytes); returns the number of bytes. */
 size_t nj_u8_put(char *out, uint32_t cp);
 /* Number of code points in S[0..LEN). */
