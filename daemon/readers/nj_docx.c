@@ -302,7 +302,8 @@ styles_load(struct styles *st, const char *xml, size_t len)
     if (len > INT_MAX)
         return;
     xmlDoc *d = xmlReadMemory(xml, (int)len, "styles.xml", NULL,
-                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                                  XML_PARSE_COMPACT);
     if (d == NULL)
         return;
     xmlNode *root = xmlDocGetRootElement(d);
@@ -778,7 +779,8 @@ main_part(zip_t *za, const struct nj_docx_limits *lim)
     xmlDoc *d = NULL;
     if (len <= INT_MAX && strstr(rels, "<!DOCTYPE") == NULL)
         d = xmlReadMemory(rels, (int)len, "rels", NULL,
-                          XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+                          XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                              XML_PARSE_COMPACT);
     xmlNode *root = d ? xmlDocGetRootElement(d) : NULL;
     for (xmlNode *n = root ? root->children : NULL; n != NULL && idx < 0; n = n->next) {
         if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, "Relationship") != 0)
@@ -876,7 +878,8 @@ read_docx(const unsigned char *buf, size_t len, const struct nj_docx_limits *lim
         goto out;
     }
     d = xmlReadMemory(xml, (int)xml_len, "document.xml", NULL,
-                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                          XML_PARSE_COMPACT);
     if (d == NULL) {
         why = WHY_XML;
         goto out;

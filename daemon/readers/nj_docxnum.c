@@ -190,7 +190,8 @@ nj_docxnum_load(const char *xml, size_t len)
     if (xml == NULL || len > INT_MAX || strstr(xml, "<!DOCTYPE") != NULL)
         return NULL;
     xmlDoc *d = xmlReadMemory(xml, (int)len, "numbering.xml", NULL,
-                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                                  XML_PARSE_COMPACT);
     if (d == NULL)
         return NULL;
     struct nj_docxnum *nd = calloc(1, sizeof(*nd));

@@ -65,11 +65,25 @@ static const char *const block_names[] = {
     "thead",   "tr",      "ul",      "xmp",        "listing", "plaintext",
 };
 
+/* ASCII lower case (tag names are ASCII; the lists hold lower-case names). */
+static int
+lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static int
+same_name(const xmlChar *name, const char *lc)
+{
+    /* First letters first: most comparisons end there. */
+    return lower(name[0]) == lc[0] && strcasecmp((const char *)name, lc) == 0;
+}
+
 static int
 name_in(const xmlChar *name, const char *const *list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcasecmp((const char *)name, list[i]) == 0)
+        if (same_name(name, list[i]))
             return 1;
     return 0;
 }
@@ -77,8 +91,7 @@ name_in(const xmlChar *name, const char *const *list, size_t n)
 static int
 is_name(const xmlNode *n, const char *name)
 {
-    return n != NULL && n->type == XML_ELEMENT_NODE && n->name != NULL &&
-           strcasecmp((const char *)n->name, name) == 0;
+    return n != NULL && n->type == XML_ELEMENT_NODE && n->name != NULL && same_name(n->name, name);
 }
 
 static enum elem_class
@@ -773,7 +786,7 @@ nj_html_read(const unsigned char *buf, size_t len, enum nj_lang lang, struct nj_
 
     hd = htmlReadMemory(dec.text, (int)dec.len, NULL, "UTF-8",
                         HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                            HTML_PARSE_NONET);
+                            HTML_PARSE_NONET | HTML_PARSE_COMPACT);
     if (hd == NULL) {
         set_err(err, err_size, lang, "文件不是可以解析的 HTML 网页",
                 "the file is not an HTML page that can be parsed");
