@@ -205,8 +205,7 @@ nj_textread(const char *text, size_t len, struct nj_doc *doc)
         size_t n = 0;
         if (memchr(s, '\t', l) != NULL) {
             n = split_on(s, l, '\t', cells);
-        } else if (t[0] == '|' || count_char(t, tl, '|') >= 2 ||
-                   (tl > 3 && has_bar(t, tl))) {
+        } else if (t[0] == '|' || count_char(t, tl, '|') >= 2 || (tl > 3 && has_bar(t, tl))) {
             if (is_md_separator(t, tl))
                 continue;
             const char *u = t;

@@ -21,8 +21,7 @@ nj_u8_next(const char **p, const char *end)
         *p += 1;
         return s[0];
     }
-    if ((s[0] & 0xF0) == 0xE0 && end - *p >= 3 && (s[1] & 0xC0) == 0x80 &&
-        (s[2] & 0xC0) == 0x80) {
+    if ((s[0] & 0xF0) == 0xE0 && end - *p >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
         uint32_t c = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
                      (uint32_t)(s[2] & 0x3F);
         if (c >= 0x800 && (c < 0xD800 || c > 0xDFFF)) {
