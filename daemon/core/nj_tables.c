@@ -820,6 +820,23 @@ group_score(const struct stream *st, size_t v, size_t prev_v, const struct rowke
     return best + (fits ? 0.15 : -0.15);
 }
 
+/* Makes the stream's cache of row scores for NV value groups (once). */
+static int
+stream_scores(struct stream *st, size_t nv)
+{
+    if (st->gs_s != NULL || nv == 0)
+        return 0;
+    st->gs_nv = nv;
+    st->gs_s = malloc(sizeof(double) * nv * GS_ROWS);
+    st->gs_f = malloc(sizeof(int) * nv * GS_ROWS);
+    st->gs_w = malloc(sizeof(int) * nv * GS_ROWS);
+    if (st->gs_s == NULL || st->gs_f == NULL || st->gs_w == NULL)
+        return NJ_ENOMEM; /* stream_free releases what was made */
+    for (size_t i = 0; i < nv * GS_ROWS; i++)
+        st->gs_w[i] = -1; /* not computed */
+    return 0;
+}
+
 static int
 align_rows(struct stream *st, const struct rowkey *keys, int nk, const int *widths,
            struct align *out)
@@ -835,6 +852,8 @@ align_rows(struct stream *st, const struct rowkey *keys, int nk, const int *widt
     size_t nv = 0;
     for (size_t i = 0; i < st->n; i++)
         nv += st->v[i].kind == IT_VALS;
+    if (stream_scores(st, nv))
+        return NJ_ENOMEM;
     int *vi = malloc(sizeof(int) * (nv + 1));
     double *S = malloc(sizeof(double) * (nv + 1) * (size_t)(nk + 1));
     int *F = malloc(sizeof(int) * (nv + 1) * (size_t)(nk + 1));
@@ -853,22 +872,6 @@ align_rows(struct stream *st, const struct rowkey *keys, int nk, const int *widt
         if (st->v[i].kind == IT_VALS)
             vi[c++] = (int)i;
     const double skip_key = -0.3, skip_val = -0.25;
-    if (st->gs_s == NULL && nv > 0) {
-        st->gs_nv = nv;
-        st->gs_s = malloc(sizeof(double) * nv * GS_ROWS);
-        st->gs_f = malloc(sizeof(int) * nv * GS_ROWS);
-        st->gs_w = malloc(sizeof(int) * nv * GS_ROWS);
-        if (st->gs_s == NULL || st->gs_f == NULL || st->gs_w == NULL) {
-            free(vi);
-            free(S);
-            free(F);
-            free(D);
-            free(B);
-            return NJ_ENOMEM;
-        }
-        for (size_t i = 0; i < nv * GS_ROWS; i++)
-            st->gs_w[i] = -1; /* not computed */
-    }
     for (size_t i = 0; i < nv; i++) {
         size_t prev = i ? (size_t)vi[i - 1] : (size_t)-1;
         for (int k = 0; k < nk; k++) {
