@@ -266,7 +266,7 @@ lcs_key(const uint32_t *a, int na, const struct kform *kf)
  * the full or short core; LENRATIO receives len(fragment)/len(full core). */
 static double
 label_sim_form(const struct lform *fa, const struct rowkey *k, const struct kform *kf, int *exact,
-               double *lenratio)
+               double *lenratio, double floor)
 {
     const uint32_t *a = fa->cp;
     int na = fa->n, num = fa->num;
@@ -284,15 +284,23 @@ label_sim_form(const struct lform *fa, const struct rowkey *k, const struct kfor
         *exact = 1;
         sc = 0.95;
     } else {
-        int l = lcs_key(a, na, kf);
-        sc = 2.0 * l / (na + nb);
+        double c = 0;
         if (cps_contain(a, na, s, ns)) {
             /* The short form inside a longer fragment: good evidence unless the fragment
              * is much longer than the label (a header line, a sentence). */
-            double c = na <= nb + 6 ? 0.85 : 0.6;
-            if (c > sc)
-                sc = c;
+            c = na <= nb + 6 ? 0.85 : 0.6;
         }
+        /* The LCS score is at most 2 min(na, nb) / (na + nb): when even that (with the
+         * numbering bonus) cannot beat FLOOR, the caller has no use for the exact value (-1). */
+        double ub = 2.0 * (na < nb ? na : nb) / (na + nb);
+        if (c > ub)
+            ub = c;
+        if (ub + (k->num && num == k->num ? 0.1 : 0) < floor - 1e-9)
+            return -1;
+        int l = lcs_key(a, na, kf);
+        sc = 2.0 * l / (na + nb);
+        if (c > sc)
+            sc = c;
     }
     if (k->num && num) {
         if (num == k->num)
@@ -313,7 +321,7 @@ label_sim(const char *f, size_t flen, const struct rowkey *k, int *exact, double
     fa.n = core_cps(f, flen, a, MAXCP, 1, &fa.num);
     fa.cp = a;
     kform_make(k, &kf);
-    return label_sim_form(&fa, k, &kf, exact, lenratio);
+    return label_sim_form(&fa, k, &kf, exact, lenratio, -1e9);
 }
 
 /* ---- the stream of fragments and value groups -------------------------------------- */
@@ -803,7 +811,8 @@ group_score(const struct stream *st, size_t v, size_t prev_v, const struct rowke
             continue;
         int exact;
         double lr;
-        double s = label_sim_form(&st->lf[j], k, kf, &exact, &lr) * decay;
+        /* Only a score above best / decay can change the outcome. */
+        double s = label_sim_form(&st->lf[j], k, kf, &exact, &lr, best / decay) * decay;
         if (s > best) {
             best = s;
             *best_frag = (int)j;
