@@ -126,6 +126,7 @@ struct ctx {
     enum nj_lang lang;
     struct nj_findings *out;
     struct nj_arena *a;
+    const char *part_key[7]; /* key forms of the parts' bodies, made on first use */
 };
 
 static struct nj_finding *
@@ -296,6 +297,17 @@ keybody(struct ctx *c, const char *s)
     return k;
 }
 
+/* The key form of part P's body (never NULL unless out of memory). */
+static const char *
+part_key(struct ctx *c, int p)
+{
+    if (c->part_key[p] == NULL) {
+        const char *body = c->rep->parts[p].body;
+        c->part_key[p] = keybody(c, body ? body : "");
+    }
+    return c->part_key[p];
+}
+
 static void
 check_parts(struct ctx *c)
 {
@@ -361,7 +373,7 @@ check_parts(struct ctx *c)
     /* 总体情况 must cover five topics (国办公开办函〔2021〕30号 (一)). */
     const struct nj_part *p1 = &r->parts[1];
     if (p1->found && p1->body) {
-        char *k = keybody(c, p1->body);
+        const char *k = part_key(c, 1);
         static const char *const t1[] = {"主动公开", NULL};
         static const char *const t2[] = {"依申请", "公开申请", "申请公开", "信息公开申请", NULL};
         static const char *const t3[] = {"信息管理", "政府信息管理", NULL};
@@ -383,7 +395,7 @@ check_parts(struct ctx *c)
     }
     const struct nj_part *p5 = &r->parts[5];
     if (p5->found && p5->body && cjk_len(p5->body) >= 6) {
-        char *k = keybody(c, p5->body);
+        const char *k = part_key(c, 5);
         static const char *const prob[] = {"问题", "不足", "差距", "短板", "薄弱", NULL};
         static const char *const meas[] = {"改进", "措施", "下一步", "整改", "加强", "提升", NULL};
         memset(&w, 0, sizeof(w));
@@ -397,7 +409,7 @@ check_parts(struct ctx *c)
     }
     const struct nj_part *p6 = &r->parts[6];
     if (p6->found && r->year >= 2021) {
-        char *k = keybody(c, p6->body ? p6->body : "");
+        const char *k = part_key(c, 6);
         static const char *const fee[] = {"信息处理费", "处理费", NULL};
         memset(&w, 0, sizeof(w));
         w.part = part_names[6];
@@ -1142,7 +1154,7 @@ check_text(struct ctx *c)
     w.part = "一";
     w.loc = p1->loc;
     const char *body = p1->found && p1->body ? p1->body : NULL;
-    char *k = body ? keybody(c, body) : NULL;
+    const char *k = body ? part_key(c, 1) : NULL;
     int64_t r01 = 0, r02 = 0, r24 = 0, r25 = 0, r01p = 0;
     int h01 = t3v(t, 0, 6, &r01), h02 = t3v(t, 1, 6, &r02), h24 = t3v(t, 23, 6, &r24);
     int h25 = t3v(t, 24, 6, &r25);
@@ -1244,7 +1256,7 @@ check_text(struct ctx *c)
     }
     const struct nj_part *p6 = &rep->parts[6];
     if (p6->found && p6->body && h01 && h02 && r01 + r02 == 0) {
-        char *k6 = keybody(c, p6->body);
+        const char *k6 = part_key(c, 6);
         const char *fee = k6 ? strstr(k6, "处理费") : NULL;
         if (fee) {
             /* An amount in 元 greater than zero near the fee. */
@@ -1305,7 +1317,7 @@ nj_report_detect_format(struct nj_report *rep)
 int
 nj_rules_run(const struct nj_report *rep, enum nj_lang lang, struct nj_findings *out)
 {
-    struct ctx c = {rep, lang, out, rep->arena};
+    struct ctx c = {rep, lang, out, rep->arena, {NULL}};
     check_doc(&c);
     check_parts(&c);
     if (rep->format != NJ_FMT_PRE2019) {
