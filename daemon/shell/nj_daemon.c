@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,8 @@ struct job {
     struct cfgref *cr;
     int rootfd;
     int force;
+    int have_snap;
+    struct nj_snap snap; /* the file as it was when it settled */
     enum outcome outcome;
     struct nj_result *res;
     char sha[65];
@@ -181,6 +184,61 @@ result_newer(int dirfd, const char *base, const struct stat *st)
            (rs.st_mtim.tv_sec == st->st_ctim.tv_sec && rs.st_mtim.tv_nsec > st->st_ctim.tv_nsec);
 }
 
+/* Why a file that is not a regular file is refused (it is never opened). */
+static const char *
+kind_reason(mode_t mode)
+{
+    if (S_ISLNK(mode))
+        return "is a symbolic link; not checked for safety";
+    if (S_ISFIFO(mode))
+        return "is a FIFO (named pipe), not a regular file; not opened";
+    if (S_ISSOCK(mode))
+        return "is a socket, not a regular file; not opened";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "is a device, not a regular file; not opened";
+    if (S_ISDIR(mode))
+        return "is a folder, not a regular file";
+    return "is not a regular file";
+}
+
+/* Non-zero when ST is still the file that settled (same inode, size and times). */
+static int
+matches_snap(const struct nj_snap *s, const struct stat *st)
+{
+    return s->dev == st->st_dev && s->ino == st->st_ino && s->size == st->st_size &&
+           s->mtime.tv_sec == st->st_mtim.tv_sec && s->mtime.tv_nsec == st->st_mtim.tv_nsec &&
+           s->ctime.tv_sec == st->st_ctim.tv_sec && s->ctime.tv_nsec == st->st_ctim.tv_nsec;
+}
+
+#ifdef NJ_FAULT_INJECT
+/*
+ * Test builds only (the nianjiand-fi binary of tests/, never installed).
+ * NJ_FAULT_INJECT="pause_open=NAME:MS": the first worker about to open a report named NAME
+ * logs "fault: pausing before open of NAME" and sleeps MS milliseconds, so that a test can
+ * swap the file between the stat and the open.
+ */
+static void
+fault_pause_open(const char *base)
+{
+    static atomic_int fired;
+    const char *spec = getenv("NJ_FAULT_INJECT");
+    char name[256];
+    unsigned ms = 0;
+
+    if (!spec || strncmp(spec, "pause_open=", 11) != 0)
+        return;
+    if (sscanf(spec + 11, "%255[^:]:%u", name, &ms) != 2 || strcmp(name, base) != 0)
+        return;
+    if (atomic_exchange(&fired, 1))
+        return;
+    nj_log_info("fault: pausing before open of %s", base);
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+#else
+#define fault_pause_open(base) ((void)(base))
+#endif
+
 static int
 same_stat(const struct stat *a, const struct stat *b)
 {
@@ -228,24 +286,53 @@ job_work(uv_work_t *req)
         jb->outcome = OUT_GONE;
         return;
     }
-    fd = openat(dirfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        int e = errno;
-        if (e == ENOENT) {
+    /* Look before opening: anything but a regular file is refused without being opened
+     * (opening a FIFO could block, opening a device could act on it). */
+    struct stat lst;
+    if (fstatat(dirfd, base, &lst, AT_SYMLINK_NOFOLLOW) < 0) {
+        if (errno == ENOENT) {
             jb->outcome = OUT_GONE;
             goto out;
         }
-        if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
-            memset(&st, 0, sizeof st);
-        reason = e == ELOOP ? "is a symbolic link; not checked for safety" : strerror(e);
+        reason = strerror(errno);
+        goto unreadable;
+    }
+    st = lst;
+    if (!S_ISREG(lst.st_mode)) {
+        reason = kind_reason(lst.st_mode);
+        goto unreadable;
+    }
+    if (jb->have_snap && !matches_snap(&jb->snap, &lst)) {
+        nj_log_info("%s changed after it settled: waiting for it to settle again", rel);
+        jb->outcome = OUT_CHANGED;
+        goto out;
+    }
+    fault_pause_open(base);
+    fd = openat(dirfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        int e = errno;
+        if (e == ENOENT || e == ELOOP) {
+            /* Removed, or replaced by a symlink, since the stat: look again. */
+            jb->outcome = OUT_CHANGED;
+            goto out;
+        }
+        reason = strerror(e);
         goto unreadable;
     }
     if (fstat(fd, &st) < 0) {
         reason = strerror(errno);
         goto unreadable;
     }
+    if (st.st_dev != lst.st_dev || st.st_ino != lst.st_ino ||
+        (jb->have_snap && !matches_snap(&jb->snap, &st))) {
+        nj_log_info("%s was replaced or changed between its stat and its open: "
+                    "waiting for it to settle again",
+                    rel);
+        jb->outcome = OUT_CHANGED;
+        goto out;
+    }
     if (!S_ISREG(st.st_mode)) {
-        reason = "is not a regular file";
+        reason = kind_reason(st.st_mode);
         goto unreadable;
     }
     if (st.st_nlink != 1) {
@@ -364,7 +451,9 @@ on_flush(uv_check_t *h)
     flush_pending(h->data);
 }
 
-static void
+/* Journals the event of a finished job and queues it for publication.  Returns 0, or -1
+ * when the event could not be journaled (and so must not be published). */
+static int
 publish_result(struct daemon *d, struct job *jb)
 {
     const char *root = nj_watcher_root(d->w, jb->c->root);
@@ -389,20 +478,21 @@ publish_result(struct daemon *d, struct job *jb)
                       &body) != 0 ||
         !body) {
         nj_log_error("%s: cannot build event: out of memory", jb->c->rel);
-        return;
+        return -1;
     }
     nj_journal_key(key, sizeof key, root, jb->c->rel, jb->sha);
     int ret = nj_journal_append(d->j, topic, body, key);
     if (ret < 0) {
-        nj_log_error("%s: cannot append to journal: %s (event not published)", jb->c->rel,
-                     strerror(-ret));
+        nj_log_error("%s: cannot append to journal: %s (event not published; will try again)",
+                     jb->c->rel, strerror(-ret));
         free(body);
-        return;
+        return -1;
     }
     struct pending *p = malloc(sizeof *p);
     if (!p) {
+        /* Journaled: a replay serves it even though it is not published live. */
         free(body);
-        return;
+        return 0;
     }
     p->next = NULL;
     p->topic = topic;
@@ -413,6 +503,7 @@ publish_result(struct daemon *d, struct job *jb)
         d->pend_head = p;
     d->pend_tail = p;
     nj_log_debug("%s: %s (seq %" PRIu64 ")", jb->c->rel, topic, seq);
+    return 0;
 }
 
 static void
@@ -420,7 +511,7 @@ job_after(uv_work_t *req, int status)
 {
     struct job *jb = req->data;
     struct daemon *d = jb->d;
-    int requeue = 0, force = 0;
+    int requeue = 0, force = 0, retry = 0;
 
     d->in_flight--;
     if (status == UV_ECANCELED) {
@@ -428,7 +519,12 @@ job_after(uv_work_t *req, int status)
     } else {
         switch (jb->outcome) {
         case OUT_DONE:
-            publish_result(d, jb);
+            /* The result file is written; if its event cannot be journaled (disk full),
+             * check again later and publish then. */
+            if (publish_result(d, jb) < 0) {
+                retry = 1;
+                force = 1;
+            }
             break;
         case OUT_UPTODATE:
             if (jb->sha[0]) {
@@ -448,13 +544,18 @@ job_after(uv_work_t *req, int status)
         case OUT_GONE:
             break;
         case OUT_FAILED:
+            /* No result file (the temporary one is removed): try again after a back-off. */
             d->n_failed_writes++;
-            nj_log_warnx("%s: %s", jb->c->rel, jb->err);
+            nj_log_error("%s: %s (will try again)", jb->c->rel, jb->err);
+            retry = 1;
             break;
         }
     }
     nj_result_free(jb->res);
-    nj_watcher_done(d->w, jb->c, requeue, force);
+    if (retry)
+        nj_watcher_retry(d->w, jb->c, force);
+    else
+        nj_watcher_done(d->w, jb->c, requeue, force);
     cfgref_unref(jb->cr);
     free(jb);
     if (d->stopping) {
@@ -483,6 +584,8 @@ dispatch(struct daemon *d)
         jb->cr->refs++;
         jb->rootfd = nj_watcher_root_fd(d->w, c->root);
         jb->force = c->force;
+        jb->have_snap = c->have_snap;
+        jb->snap = c->snap;
         jb->req.data = jb;
         int ret = uv_queue_work(d->loop, &jb->req, job_work, job_after);
         if (ret < 0) {
@@ -625,6 +728,10 @@ reload(struct daemon *d)
         return;
     }
     keep_restart_keys(d->cr->cfg, cfg);
+    /* The allow list of subscribers is reloaded; the server's keys need a restart. */
+    if (nj_publisher_set_curve(d->pub, cfg->curve) < 0)
+        nj_log_warnx("reload: publish.curve keys changed or CURVE was turned on or off; "
+                     "this needs a restart (keeping the old keys and allowed clients)");
     struct cfgref *r = cfgref_new(cfg);
     if (!r) {
         nj_config_free(cfg);
@@ -744,8 +851,8 @@ nj_daemon_run(const char *config_path)
         status = 1;
         goto out_loop;
     }
-    ret =
-        nj_publisher_open(&loop, cfg->endpoint, cfg->replay_endpoint, d.j, &d.pub, err, sizeof err);
+    ret = nj_publisher_open(&loop, cfg->endpoint, cfg->replay_endpoint, cfg->curve, d.j, &d.pub,
+                            err, sizeof err);
     if (ret < 0) {
         nj_log_error("%s", err);
         status = 1;
@@ -780,8 +887,13 @@ nj_daemon_run(const char *config_path)
         uv_timer_start(&d.watchdog, on_watchdog, ms, ms);
     }
 
-    nj_log_info("nianjiand %s started: epoch %s, next seq %" PRIu64 ", events on %s, replay on %s",
-                NJ_VERSION, d.epoch, nj_journal_next_seq(d.j), cfg->endpoint, cfg->replay_endpoint);
+    nj_log_info("nianjiand %s started: epoch %s, next seq %" PRIu64
+                ", events on %s, replay on %s%s",
+                NJ_VERSION, d.epoch, nj_journal_next_seq(d.j), cfg->endpoint, cfg->replay_endpoint,
+                cfg->curve ? " (CURVE)" : "");
+    if (cfg->curve)
+        nj_log_info("CURVE: server public key %s, %zu allowed client key(s)",
+                    cfg->curve->public_key, cfg->curve->n_clients);
     for (size_t i = 0; i < cfg->n_paths; i++)
         nj_log_info("watching %s%s", cfg->paths[i], cfg->recursive ? " (with subfolders)" : "");
     nj_notify("READY=1\nSTATUS=watching %zu folder(s); publishing on %s\nMAINPID=%ld", cfg->n_paths,

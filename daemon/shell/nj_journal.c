@@ -3,6 +3,7 @@
  */
 #include "nj_journal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -14,6 +15,8 @@
 #include <unistd.h>
 
 #include "nj_json.h"
+#include "nj_log.h"
+#include "nj_paths.h"
 #include "nj_writer.h"
 
 struct idx {
@@ -209,8 +212,29 @@ load(struct nj_journal *j, char *err, size_t err_size)
             snprintf(err, err_size, "cannot repair journal tail: %s", strerror(e));
             return -e;
         }
+        nj_log_warnx("journal: removed a partial last line (%zu bytes) left by a crash", have);
     }
     return 0;
+}
+
+/* Temporary files of state_dir/seq left by a killed daemon.  The caller holds the journal
+ * lock, so no other daemon writes here: every temporary name is stale. */
+static void
+remove_stale_tmp(int dirfd)
+{
+    int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    struct dirent *de;
+
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    while ((de = readdir(d)))
+        if (nj_path_tmp_pid(de->d_name) > 0)
+            unlinkat(dirfd, de->d_name, 0);
+    closedir(d);
 }
 
 static uint64_t
@@ -260,6 +284,7 @@ nj_journal_open(const char *state_dir, struct nj_journal **out, char *err, size_
         snprintf(err, err_size, "state_dir %s is in use by another nianjiand", state_dir);
         goto fail_fd;
     }
+    remove_stale_tmp(j->dirfd);
     ret = load(j, err, err_size);
     if (ret < 0)
         goto fail_fd;

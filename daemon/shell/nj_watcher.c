@@ -112,6 +112,27 @@ list_append(struct list *l, struct nj_cand *c)
     l->tail = c;
 }
 
+/* Keeps the settling list ordered by deadline (the timer looks at the head only).  Most
+ * candidates have the latest deadline and go to the tail at once. */
+static void
+list_insert_sorted(struct list *l, struct nj_cand *c)
+{
+    struct nj_cand *after = l->tail;
+    while (after && after->deadline > c->deadline)
+        after = after->prev;
+    if (after == l->tail) {
+        list_append(l, c);
+        return;
+    }
+    c->prev = after;
+    c->next = after ? after->next : l->head;
+    c->next->prev = c;
+    if (after)
+        after->next = c;
+    else
+        l->head = c;
+}
+
 static struct nj_cand *
 cand_find(struct nj_watcher *w, size_t root, const char *rel)
 {
@@ -162,7 +183,9 @@ static uint64_t
 quiet_ms(const struct nj_watcher *w, const struct nj_cand *c)
 {
     uint64_t q = w->cfg->settle_ms;
-    return c->from_scan && q < NJ_SCAN_SETTLE_MS ? NJ_SCAN_SETTLE_MS : q;
+    if (c->from_scan && q < NJ_SCAN_SETTLE_MS)
+        q = NJ_SCAN_SETTLE_MS;
+    return c->retry_ms > q ? c->retry_ms : q;
 }
 
 /* Starts (or restarts) the quiet period of a settling candidate. */
@@ -180,7 +203,7 @@ settle(struct nj_watcher *w, struct nj_cand *c)
     if (c->state == NJ_CAND_SETTLING && (c->prev || c->next || w->settling.head == c))
         list_remove(&w->settling, c);
     c->state = NJ_CAND_SETTLING;
-    list_append(&w->settling, c);
+    list_insert_sorted(&w->settling, c);
     arm_settle_timer(w);
 }
 
@@ -253,7 +276,7 @@ on_settle_timer(uv_timer_t *t)
             c->snap = s;
             c->have_snap = 1;
             c->deadline = now + quiet_ms(w, c);
-            list_append(&w->settling, c);
+            list_insert_sorted(&w->settling, c);
             if (quiet_ms(w, c) == 0)
                 break;
             continue;
@@ -522,8 +545,8 @@ scan_step(struct nj_watcher *w)
             remove_stale_tmp(w, dirfd(w->dir), name);
             continue;
         }
-        if ((type == DT_REG || type == DT_LNK) &&
-            nj_path_wanted(name, w->cfg->include, w->cfg->n_include, w->cfg->exclude,
+        /* Every kind of file but a folder: the worker refuses what is not a regular file. */
+        if (nj_path_wanted(name, w->cfg->include, w->cfg->n_include, w->cfg->exclude,
                            w->cfg->n_exclude) &&
             (w->cleanup_tmp || !result_newer(dirfd(w->dir), name)))
             touch(w, w->dir_root, rel, TOUCH_SCAN);
@@ -631,10 +654,19 @@ handle_event(struct nj_watcher *w, const struct inotify_event *ev)
     if (!nj_path_wanted(ev->name, w->cfg->include, w->cfg->n_include, w->cfg->exclude,
                         w->cfg->n_exclude))
         return;
-    if (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO))
+    if (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) {
         touch(w, e->root, rel, TOUCH_COMPLETE);
-    else if (ev->mask & IN_MODIFY)
+    } else if (ev->mask & IN_MODIFY) {
         touch(w, e->root, rel, TOUCH_MODIFY);
+    } else if (ev->mask & IN_CREATE) {
+        /* Symlinks, FIFOs, sockets, devices and hard links are never closed after writing:
+         * their creation is all there is.  They are refused (with an error result) by the
+         * worker, which never opens anything but a regular file. */
+        struct stat st;
+        if (fstatat(w->root_fds[e->root], rel, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            (!S_ISREG(st.st_mode) || st.st_nlink > 1))
+            touch(w, e->root, rel, TOUCH_COMPLETE);
+    }
 }
 
 static void
@@ -837,6 +869,16 @@ nj_watcher_take(struct nj_watcher *w)
     c->state = NJ_CAND_RUNNING;
     c->again = 0;
     return c;
+}
+
+void
+nj_watcher_retry(struct nj_watcher *w, struct nj_cand *c, int force)
+{
+    if (!c->retry_ms)
+        c->retry_ms = NJ_RETRY_MIN_MS;
+    else
+        c->retry_ms = c->retry_ms >= NJ_RETRY_MAX_MS / 2 ? NJ_RETRY_MAX_MS : c->retry_ms * 2;
+    nj_watcher_done(w, c, 1, force);
 }
 
 void

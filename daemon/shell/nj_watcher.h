@@ -25,6 +25,9 @@
 /* Quiet period for files found by a scan rather than by a close/move event: such a file
  * may still be open for writing, and only its stillness tells. */
 #define NJ_SCAN_SETTLE_MS 1000
+/* Back-off after a failed write (disk full, folder not writable): 1 s, doubling, 5 min. */
+#define NJ_RETRY_MIN_MS 1000
+#define NJ_RETRY_MAX_MS 300000
 
 struct nj_snap {
     dev_t dev;
@@ -47,6 +50,7 @@ struct nj_cand {
     int have_snap;
     struct nj_snap snap;
     uint64_t deadline;
+    unsigned retry_ms; /* back-off after failures (0 = none): the quiet period is at least this */
 };
 
 struct nj_watcher;
@@ -71,6 +75,10 @@ struct nj_cand *nj_watcher_take(struct nj_watcher *w);
 /* Ends a RUNNING candidate: with REQUEUE (or if touched meanwhile) it settles again
  * (FORCE asks for a check even when the result is up to date); otherwise it is freed. */
 void nj_watcher_done(struct nj_watcher *w, struct nj_cand *c, int requeue, int force);
+
+/* Ends a RUNNING candidate whose result or event could not be written: it is tried again
+ * after a back-off that doubles at each failure (NJ_RETRY_MIN_MS .. NJ_RETRY_MAX_MS). */
+void nj_watcher_retry(struct nj_watcher *w, struct nj_cand *c, int force);
 
 /* Schedules a full rescan. */
 void nj_watcher_rescan(struct nj_watcher *w);
