@@ -7,6 +7,7 @@
 
 #include "nj_config.h"
 #include "nj_core.h"
+#include "nj_curve.h"
 #include "nj_daemon.h"
 #include "nj_log.h"
 
@@ -15,9 +16,12 @@ usage(FILE *f)
 {
     fprintf(f,
             "usage: nianjiand [-c FILE] [-n] [-f] [--version] [--help]\n"
-            "  -c FILE    configuration (default %s)\n"
-            "  -n         check the configuration, print every error and exit (0 or 78)\n"
-            "  -f         stay in the foreground (always the case; kept for scripts)\n",
+            "       nianjiand --gen-key NAME\n"
+            "  -c FILE         configuration (default %s)\n"
+            "  -n              check the configuration, print every error and exit (0 or 78)\n"
+            "  -f              stay in the foreground (always the case; kept for scripts)\n"
+            "  --gen-key NAME  write a new CURVE key pair to NAME.key (secret, mode 0600)\n"
+            "                  and NAME.pub (public), for publish.curve or `nianjian events`\n",
             NJ_CONFIG_DEFAULT_PATH);
 }
 
@@ -39,6 +43,22 @@ main(int argc, char **argv)
             check_only = 1;
         } else if (strcmp(a, "-f") == 0 || strcmp(a, "--foreground") == 0) {
             /* nianjiand never daemonises itself; systemd or the shell supervises it. */
+        } else if (strcmp(a, "--gen-key") == 0) {
+            char err[512];
+            if (++i >= argc || i + 1 != argc) {
+                usage(stderr);
+                return 64;
+            }
+            if (nj_curve_gen_key(argv[i], err, sizeof err) < 0) {
+                fprintf(stderr, "nianjiand: %s\n", err);
+                return 1;
+            }
+            char pub[NJ_Z85_KEY_LEN + 1], pubfile[4200];
+            snprintf(pubfile, sizeof pubfile, "%s.pub", argv[i]);
+            if (nj_curve_read_key_file(pubfile, 0, pub, NULL, err, sizeof err) == 0)
+                printf("%s.key: key pair (keep it secret, mode 0600)\n%s.pub: public key %s\n",
+                       argv[i], argv[i], pub);
+            return 0;
         } else if (strcmp(a, "--version") == 0) {
             printf("nianjiand %s\n", NJ_VERSION);
             return 0;

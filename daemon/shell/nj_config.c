@@ -572,9 +572,104 @@ schema_results(struct ctx *c, const struct node *m, struct nj_config *cfg)
     }
 }
 
+int
+nj_endpoint_is_local(const char *ep)
+{
+    if (strncmp(ep, "ipc://", 6) == 0)
+        return 1;
+    if (strncmp(ep, "tcp://", 6) != 0)
+        return 0;
+    const char *host = ep + 6, *colon = strrchr(host, ':');
+    if (!colon || strchr(host, ';')) /* no port, or a source address: not simple */
+        return 0;
+    size_t n = (size_t)(colon - host);
+    if (n > 4 && strncmp(host, "127.", 4) == 0) {
+        for (size_t i = 4; i < n; i++)
+            if ((host[i] < '0' || host[i] > '9') && host[i] != '.')
+                return 0;
+        return 1;
+    }
+    return (n == 9 && strncmp(host, "localhost", 9) == 0) ||
+           (n == 5 && strncmp(host, "[::1]", 5) == 0);
+}
+
+/* publish.curve: the server's secret key file and the subscribers let in. */
+static void
+schema_curve(struct ctx *c, const struct node *m, struct nj_config *cfg)
+{
+    char err[600];
+    int have_key = 0, have_list = 0;
+
+    if (expect_map(c, m, "publish.curve") < 0)
+        return;
+    nj_curve_free(cfg->curve);
+    cfg->curve = calloc(1, sizeof *cfg->curve);
+    if (!cfg->curve) {
+        c->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i + 1 < m->n_kids; i += 2) {
+        const struct node *k = m->kids[i], *v = m->kids[i + 1];
+        char key[256];
+        if (k->type != N_SCALAR) {
+            add_error(c, k->line, k->col, "publish.curve", "keys must be plain strings");
+            continue;
+        }
+        snprintf(key, sizeof key, "publish.curve.%s", k->value);
+        if (strcmp(k->value, "secret_key_file") == 0) {
+            char *path = NULL;
+            have_key = 1;
+            if (get_string(c, v, key, &path) < 0 || resolve_path(c, &path) < 0) {
+                free(path);
+                continue;
+            }
+            if (nj_curve_read_key_file(path, 1, cfg->curve->public_key, cfg->curve->secret_key, err,
+                                       sizeof err) < 0)
+                add_error(c, v->line, v->col, key, "%s", err);
+            free(path);
+        } else if (strcmp(k->value, "allowed_clients") == 0) {
+            have_list = 1;
+            if (v->type != N_SEQ) {
+                add_error(c, v->line, v->col, key, "expected a list, found %s", type_name(v));
+                continue;
+            }
+            for (size_t j = 0; j < v->n_kids; j++) {
+                const struct node *e = v->kids[j];
+                char ik[280];
+                snprintf(ik, sizeof ik, "%s[%zu]", key, j);
+                if (e->type != N_SCALAR || !nj_curve_key_valid(e->value))
+                    add_error(c, e->line, e->col, ik,
+                              "expected a client's public key (Z85, 40 characters)");
+                else if (nj_curve_add_client(cfg->curve, e->value) < 0)
+                    c->oom = 1;
+            }
+        } else if (strcmp(k->value, "allowed_clients_dir") == 0) {
+            char *path = NULL;
+            have_list = 1;
+            if (get_string(c, v, key, &path) < 0 || resolve_path(c, &path) < 0) {
+                free(path);
+                continue;
+            }
+            if (nj_curve_add_clients_dir(cfg->curve, path, err, sizeof err) < 0)
+                add_error(c, v->line, v->col, key, "%s", err);
+            free(path);
+        } else {
+            add_error(c, k->line, k->col, key, "unknown key");
+        }
+    }
+    if (!have_key)
+        add_error(c, m->line, m->col, "publish.curve", "secret_key_file is required");
+    if (!have_list)
+        add_error(c, m->line, m->col, "publish.curve",
+                  "allowed_clients or allowed_clients_dir is required (no subscriber could "
+                  "connect otherwise)");
+}
+
 static void
 schema_publish(struct ctx *c, const struct node *m, struct nj_config *cfg)
 {
+    const struct node *ep_node = NULL, *rp_node = NULL;
+
     if (expect_map(c, m, "publish") < 0)
         return;
     for (size_t i = 0; i + 1 < m->n_kids; i += 2) {
@@ -586,13 +681,15 @@ schema_publish(struct ctx *c, const struct node *m, struct nj_config *cfg)
         }
         snprintf(key, sizeof key, "publish.%s", k->value);
         if (strcmp(k->value, "endpoint") == 0) {
-            if (check_endpoint(c, v, key) == 0)
-                get_string(c, v, key, &cfg->endpoint);
+            if (check_endpoint(c, v, key) == 0 && get_string(c, v, key, &cfg->endpoint) == 0)
+                ep_node = v;
         } else if (strcmp(k->value, "replay_endpoint") == 0) {
-            if (check_endpoint(c, v, key) == 0)
-                get_string(c, v, key, &cfg->replay_endpoint);
+            if (check_endpoint(c, v, key) == 0 && get_string(c, v, key, &cfg->replay_endpoint) == 0)
+                rp_node = v;
         } else if (strcmp(k->value, "heartbeat_s") == 0) {
             get_uint(c, v, key, 0, 3600, &cfg->heartbeat_s);
+        } else if (strcmp(k->value, "curve") == 0) {
+            schema_curve(c, v, cfg);
         } else {
             add_error(c, k->line, k->col, key, "unknown key");
         }
@@ -600,6 +697,15 @@ schema_publish(struct ctx *c, const struct node *m, struct nj_config *cfg)
     if (cfg->endpoint && cfg->replay_endpoint && strcmp(cfg->endpoint, cfg->replay_endpoint) == 0)
         add_error(c, m->line, m->col, "publish.replay_endpoint",
                   "must differ from publish.endpoint");
+    /* Events name files and findings: off this machine only with CURVE (opt-in). */
+    const struct node *nodes[2] = {ep_node, rp_node};
+    const char *keys[2] = {"publish.endpoint", "publish.replay_endpoint"};
+    for (int i = 0; i < 2 && !cfg->curve; i++)
+        if (nodes[i] && !nj_endpoint_is_local(nodes[i]->value))
+            add_error(c, nodes[i]->line, nodes[i]->col, keys[i],
+                      "%s can be reached from other machines: configure publish.curve "
+                      "(encryption and a list of allowed subscribers) or bind to 127.0.0.1",
+                      nodes[i]->value);
 }
 
 static void
@@ -780,6 +886,7 @@ nj_config_free(struct nj_config *cfg)
     free_strv(cfg->exclude, cfg->n_exclude);
     free(cfg->endpoint);
     free(cfg->replay_endpoint);
+    nj_curve_free(cfg->curve);
     free(cfg->state_dir);
     for (size_t i = 0; i < cfg->n_rules; i++)
         free((char *)cfg->rules[i].id);

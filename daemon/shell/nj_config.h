@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "nj_core.h"
+#include "nj_curve.h"
 #include "nj_log.h"
 
 #define NJ_CONFIG_DEFAULT_PATH "/etc/nianjian/nianjian.yaml"
@@ -42,7 +43,8 @@ struct nj_config {
     /* publish: */
     char *endpoint;
     char *replay_endpoint;
-    uint64_t heartbeat_s; /* 0 = off */
+    uint64_t heartbeat_s;   /* 0 = off */
+    struct nj_curve *curve; /* publish.curve: keys and allowed subscribers; NULL = none */
 
     char *state_dir; /* absolute */
     unsigned workers;
@@ -62,6 +64,10 @@ int nj_config_load(const char *path, struct nj_config **out, char **errors);
 /* The same from memory; NAME is used in error positions. */
 int nj_config_parse(const char *name, const char *yaml, size_t len, struct nj_config **out,
                     char **errors);
+
+/* Non-zero when the ZeroMQ endpoint EP can only be reached from this machine (ipc://, or
+ * tcp:// on 127.0.0.0/8, localhost or ::1). */
+int nj_endpoint_is_local(const char *ep);
 
 /* A config with every default (no file). */
 int nj_config_default(struct nj_config **out);

@@ -17,6 +17,7 @@
 #include <zmq.h>
 
 #include "nj_config.h"
+#include "nj_curve.h"
 #include "nj_json.h"
 #include "nj_publisher.h"
 
@@ -191,6 +192,19 @@ handle_live(struct ev_state *s, const char *topic, const char *body, size_t blen
     emit(s, topic, body, blen, seq);
 }
 
+/* CURVE client options for SOCK.  Returns 0 or -1. */
+static int
+make_curve_client(void *sock, const char *server_pub, const char *pub, const char *sec)
+{
+    if (zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, server_pub, NJ_Z85_KEY_LEN + 1) < 0 ||
+        zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, pub, NJ_Z85_KEY_LEN + 1) < 0 ||
+        zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, sec, NJ_Z85_KEY_LEN + 1) < 0) {
+        fprintf(stderr, "nianjian events: cannot use CURVE: %s\n", zmq_strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static int
 parse_num(const char *s, uint64_t *out)
 {
@@ -211,13 +225,18 @@ usage(void)
     fprintf(stderr,
             "usage: nianjian events [--config FILE] [--endpoint EP] [--replay-endpoint EP]\n"
             "                       [--since SEQ] [--topic PREFIX] [--count N] "
-            "[--timeout-ms N]\n");
+            "[--timeout-ms N]\n"
+            "                       [--server-key FILE|KEY --client-key FILE]\n"
+            "  --server-key  the daemon's CURVE public key (a .pub file or the Z85 key)\n"
+            "  --client-key  this subscriber's CURVE key pair (a .key file, mode 0600)\n");
 }
 
 int
 nj_cmd_events(int argc, char **argv)
 {
     const char *config = NULL, *endpoint = NULL, *replay_ep = NULL;
+    const char *server_key = NULL, *client_key = NULL;
+    char srv_pub[NJ_Z85_KEY_LEN + 1], cl_pub[NJ_Z85_KEY_LEN + 1], cl_sec[NJ_Z85_KEY_LEN + 1];
     uint64_t since = 0, count = 0, timeout = 0;
     int have_since = 0, ret = 0;
     struct ev_state s;
@@ -244,6 +263,10 @@ nj_cmd_events(int argc, char **argv)
             replay_ep = v;
         else if (strcmp(a, "--topic") == 0)
             s.topic_prefix = v;
+        else if (strcmp(a, "--server-key") == 0)
+            server_key = v;
+        else if (strcmp(a, "--client-key") == 0)
+            client_key = v;
         else if (strcmp(a, "--since") == 0 && parse_num(v, &since) == 0)
             have_since = 1;
         else if (strcmp(a, "--count") == 0 && parse_num(v, &count) == 0)
@@ -280,6 +303,26 @@ nj_cmd_events(int argc, char **argv)
         }
     }
     s.count = (long)count;
+    if (!server_key != !client_key) {
+        fprintf(stderr, "nianjian events: --server-key and --client-key go together\n");
+        nj_config_free(cfg);
+        return 2;
+    }
+    if (server_key) {
+        char err[600];
+        if (nj_curve_key_valid(server_key)) {
+            snprintf(srv_pub, sizeof srv_pub, "%s", server_key);
+        } else if (nj_curve_read_key_file(server_key, 0, srv_pub, NULL, err, sizeof err) < 0) {
+            fprintf(stderr, "nianjian events: --server-key: %s\n", err);
+            nj_config_free(cfg);
+            return 2;
+        }
+        if (nj_curve_read_key_file(client_key, 1, cl_pub, cl_sec, err, sizeof err) < 0) {
+            fprintf(stderr, "nianjian events: --client-key: %s\n", err);
+            nj_config_free(cfg);
+            return 2;
+        }
+    }
 
     s.ctx = zmq_ctx_new();
     s.sub = zmq_socket(s.ctx, ZMQ_SUB);
@@ -289,6 +332,10 @@ nj_cmd_events(int argc, char **argv)
     /* Everything under nianjian.v1.: heartbeats and filtered-out topics still carry seq,
      * so gaps are detected even when only some topics are printed. */
     zmq_setsockopt(s.sub, ZMQ_SUBSCRIBE, "nianjian.v1.", 12);
+    if (server_key && make_curve_client(s.sub, srv_pub, cl_pub, cl_sec) < 0) {
+        ret = 2;
+        goto out;
+    }
     if (zmq_connect(s.sub, endpoint) < 0) {
         fprintf(stderr, "nianjian events: cannot connect %s: %s\n", endpoint, zmq_strerror(errno));
         ret = 2;
@@ -296,6 +343,12 @@ nj_cmd_events(int argc, char **argv)
     }
     s.dealer = zmq_socket(s.ctx, ZMQ_DEALER);
     zmq_setsockopt(s.dealer, ZMQ_LINGER, &zero, sizeof zero);
+    if (server_key && make_curve_client(s.dealer, srv_pub, cl_pub, cl_sec) < 0) {
+        ret = 2;
+        zmq_close(s.dealer);
+        s.dealer = NULL;
+        goto out;
+    }
     if (zmq_connect(s.dealer, replay_ep) < 0) {
         fprintf(stderr, "nianjian events: cannot connect %s: %s\n", replay_ep, zmq_strerror(errno));
         zmq_close(s.dealer);
@@ -338,6 +391,7 @@ nj_cmd_events(int argc, char **argv)
     if (count && s.printed < s.count)
         ret = 1;
 out:
+    explicit_bzero(cl_sec, sizeof cl_sec);
     zmq_close(s.sub);
     if (s.dealer)
         zmq_close(s.dealer);

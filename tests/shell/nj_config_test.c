@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <zmq.h>
 
 #include "nj_config.h"
 
@@ -242,6 +244,149 @@ START_TEST(many_errors_are_capped)
 }
 END_TEST
 
+static void
+put(const char *path, const char *text, mode_t mode)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+/* Parses YAML; returns the errors (malloc'd) or NULL with the config in *CFG. */
+static char *
+parse_curve(const char *yaml, struct nj_config **cfg)
+{
+    char *errors = NULL;
+    *cfg = NULL;
+    if (nj_config_parse("c.yaml", yaml, strlen(yaml), cfg, &errors) == 0)
+        return NULL;
+    return errors;
+}
+
+START_TEST(curve_key_files)
+{
+    char dir[] = "/tmp/nj_curve_test.XXXXXX", yaml[4096], path[300], want[600];
+    char pub[41], sec[41], cpub[41], csec[41];
+    struct nj_config *cfg;
+    char *errors;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_int_eq(zmq_curve_keypair(pub, sec), 0);
+    ck_assert_int_eq(zmq_curve_keypair(cpub, csec), 0);
+    char text[512];
+    snprintf(text, sizeof text,
+             "metadata\ncurve\n    public-key = \"%s\"\n    secret-key = \"%s\"\n", pub, sec);
+    snprintf(path, sizeof path, "%s/server.key", dir);
+    put(path, text, 0600);
+    snprintf(path, sizeof path, "%s/clients", dir);
+    ck_assert_int_eq(mkdir(path, 0755), 0);
+    snprintf(text, sizeof text, "# a czmq public certificate\ncurve\n    public-key = \"%s\"\n",
+             cpub);
+    snprintf(path, sizeof path, "%s/clients/alice.pub", dir);
+    put(path, text, 0644);
+
+    /* Good: a public endpoint with CURVE, keys from the key file and the folder. */
+    snprintf(yaml, sizeof yaml,
+             "publish:\n  endpoint: tcp://0.0.0.0:5680\n  curve:\n"
+             "    secret_key_file: %s/server.key\n    allowed_clients_dir: %s/clients\n"
+             "    allowed_clients: [\"%s\"]\n",
+             dir, dir, pub);
+    errors = parse_curve(yaml, &cfg);
+    ck_assert_msg(errors == NULL, "%s", errors);
+    ck_assert_str_eq(cfg->curve->public_key, pub);
+    ck_assert_str_eq(cfg->curve->secret_key, sec);
+    ck_assert_uint_eq(cfg->curve->n_clients, 2);
+    ck_assert(nj_curve_allowed(cfg->curve, cpub));
+    ck_assert(nj_curve_allowed(cfg->curve, pub));
+    nj_config_free(cfg);
+
+    /* A secret key readable by the group: refused, with its position. */
+    snprintf(path, sizeof path, "%s/server.key", dir);
+    ck_assert_int_eq(chmod(path, 0640), 0);
+    errors = parse_curve(yaml, &cfg);
+    ck_assert_ptr_nonnull(errors);
+    snprintf(want, sizeof want,
+             "c.yaml:4:22: publish.curve.secret_key_file: %s/server.key holds a secret key but "
+             "is open to group or others (mode 0640): chmod 600 it\n",
+             dir);
+    ck_assert_str_eq(errors, want);
+    free(errors);
+    ck_assert_int_eq(chmod(path, 0604), 0);
+    errors = parse_curve(yaml, &cfg);
+    ck_assert_ptr_nonnull(strstr(errors, "(mode 0604): chmod 600 it"));
+    free(errors);
+    ck_assert_int_eq(chmod(path, 0600), 0);
+
+    /* A key file without a valid secret key; a public key that does not match. */
+    snprintf(path, sizeof path, "%s/server.key", dir);
+    put(path, "secret-key = \"short\"\n", 0600);
+    errors = parse_curve(yaml, &cfg);
+    snprintf(want, sizeof want,
+             "c.yaml:4:22: publish.curve.secret_key_file: %s/server.key has no valid "
+             "secret-key line (a Z85 key of 40 characters)\n",
+             dir);
+    ck_assert_str_eq(errors, want);
+    free(errors);
+    snprintf(text, sizeof text, "public-key = \"%s\"\nsecret-key = \"%s\"\n", cpub, sec);
+    put(path, text, 0600);
+    errors = parse_curve(yaml, &cfg);
+    ck_assert_ptr_nonnull(strstr(errors, "public-key does not belong to secret-key"));
+    free(errors);
+    snprintf(text, sizeof text, "secret-key = \"%s\"\n", sec); /* public key derived */
+    put(path, text, 0600);
+    errors = parse_curve(yaml, &cfg);
+    ck_assert_msg(errors == NULL, "%s", errors);
+    ck_assert_str_eq(cfg->curve->public_key, pub);
+    nj_config_free(cfg);
+
+    /* A clients folder (or key in it) that others can write: anyone could add a key. */
+    snprintf(path, sizeof path, "%s/clients", dir);
+    ck_assert_int_eq(chmod(path, 0777), 0);
+    errors = parse_curve(yaml, &cfg);
+    snprintf(want, sizeof want,
+             "c.yaml:5:26: publish.curve.allowed_clients_dir: %s/clients can be written by group "
+             "or others (mode 0777): anyone could add a key; chmod go-w it\n",
+             dir);
+    ck_assert_str_eq(errors, want);
+    free(errors);
+    ck_assert_int_eq(chmod(path, 0755), 0);
+    snprintf(path, sizeof path, "%s/clients/alice.pub", dir);
+    ck_assert_int_eq(chmod(path, 0666), 0);
+    errors = parse_curve(yaml, &cfg);
+    ck_assert_ptr_nonnull(strstr(errors, "alice.pub can be written by group or others"));
+    free(errors);
+    put(path, "nothing here\n", 0644);
+    errors = parse_curve(yaml, &cfg);
+    ck_assert_ptr_nonnull(strstr(errors, "alice.pub has no valid public-key line"));
+    free(errors);
+
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+START_TEST(endpoint_locality)
+{
+    const char *local[] = {"ipc:///run/nianjian/ev", "tcp://127.0.0.1:5680", "tcp://127.1.2.3:1",
+                           "tcp://localhost:5680", "tcp://[::1]:5680"};
+    const char *remote[] = {"tcp://0.0.0.0:5680",
+                            "tcp://*:5680",
+                            "tcp://eth0:5680",
+                            "tcp://192.168.1.10:5680",
+                            "tcp://127.0.0.1.evil.example:1",
+                            "tcp://[::]:5680",
+                            "tcp://10.0.0.1;127.0.0.1:5680",
+                            "tcp://127.0.0.1"};
+    for (size_t i = 0; i < sizeof local / sizeof local[0]; i++)
+        ck_assert_msg(nj_endpoint_is_local(local[i]), "%s", local[i]);
+    for (size_t i = 0; i < sizeof remote / sizeof remote[0]; i++)
+        ck_assert_msg(!nj_endpoint_is_local(remote[i]), "%s", remote[i]);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -255,6 +400,8 @@ main(void)
     tcase_add_test(tc, missing_file);
     tcase_add_test(tc, garbage_never_crashes);
     tcase_add_test(tc, many_errors_are_capped);
+    tcase_add_test(tc, curve_key_files);
+    tcase_add_test(tc, endpoint_locality);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
