@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nj_log.h"
@@ -73,6 +74,7 @@ struct nj_watcher {
     int paused;
     int closing;
     int open_handles;
+    struct timespec started; /* temporary files older than this are never ours */
 };
 
 /* ---- small helpers ------------------------------------------------------------------ */
@@ -440,14 +442,30 @@ static void
 remove_stale_tmp(struct nj_watcher *w, int dfd, const char *name)
 {
     pid_t pid = nj_path_tmp_pid(name);
-    if (pid <= 0 || pid == getpid())
+    struct stat st;
+    if (pid <= 0 || fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return;
-    /* Only a dead writer's temporary file is stale. */
-    if (kill(pid, 0) == 0 || errno != ESRCH)
-        return;
+    /* Only a dead writer's temporary file is stale.  PIDs are reused (pid_max is often
+     * 32768): a file with our own pid from before we started is a dead predecessor's,
+     * and so is one whose pid now belongs to a process that is not a nianjiand. */
+    if (pid == getpid()) {
+        /* One second of margin: file times come from a coarser clock. */
+        if (st.st_ctim.tv_sec >= w->started.tv_sec - 1)
+            return;
+    } else if (kill(pid, 0) == 0 || errno != ESRCH) {
+        char path[64], comm[32] = "";
+        snprintf(path, sizeof path, "/proc/%ld/comm", (long)pid);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return; /* cannot tell: keep it */
+        ssize_t n = read(fd, comm, sizeof comm - 1);
+        close(fd);
+        comm[n > 0 ? n : 0] = '\0';
+        if (strncmp(comm, "nianjiand", 9) == 0 || strncmp(comm, "memcheck", 8) == 0)
+            return;
+    }
     if (unlinkat(dfd, name, 0) == 0)
         nj_log_info("removed stale temporary file %s", name);
-    (void)w;
 }
 
 /*
@@ -842,6 +860,7 @@ nj_watcher_start(uv_loop_t *loop, const struct nj_config *cfg, nj_watcher_ready_
             return ret;
         }
     }
+    clock_gettime(CLOCK_REALTIME, &w->started);
     w->cleanup_tmp = 1;
     w->rescan_pending = 1;
     scan_kick(w);

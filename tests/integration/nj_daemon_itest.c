@@ -1591,6 +1591,39 @@ START_TEST(crash_anywhere)
 }
 END_TEST
 
+/* Temporary files of dead writers are removed at start, also when their pid now belongs
+ * to a live process that is not a nianjiand (pids are reused), in state_dir too. */
+START_TEST(stale_temp_files)
+{
+    char path[300];
+    pid_t dead = fork();
+    ck_assert_int_ge(dead, 0);
+    if (dead == 0)
+        _exit(0);
+    waitpid(dead, NULL, 0);
+    ck_assert_int_eq(mkdir(E.state, 0750), 0);
+    const char *dirs[3] = {E.drop, E.drop, E.state};
+    pid_t pids[3] = {dead, getpid(), dead};
+    char names[3][300];
+    for (int i = 0; i < 3; i++) {
+        snprintf(names[i], sizeof names[i], "%s/.r%d.txt.nianjian.json.nianjian.tmp.%ld.0a0b0c0d",
+                 dirs[i], i, (long)pids[i]);
+        write_file(names[i], "{\"partial\":");
+    }
+    start_daemon();
+    ck_assert_int_eq(wait_log("removed stale temporary file", 5000), 0);
+    nap(200);
+    for (int i = 0; i < 3; i++) {
+        struct stat st;
+        ck_assert_msg(lstat(names[i], &st) < 0, "%s is still there", names[i]);
+    }
+    snprintf(path, sizeof path, "%s/after.txt", E.drop);
+    write_file(path, REPORT);
+    wait_journal(1, 5000);
+    stop_daemon();
+}
+END_TEST
+
 /* ---- CURVE ------------------------------------------------------------------------------ */
 
 static void
@@ -1816,6 +1849,7 @@ main(void)
         {"inotify_overflow", inotify_overflow, 90},
         {"journal_torn_tail", journal_torn_tail, 30},
         {"crash_anywhere", crash_anywhere, 120},
+        {"stale_temp_files", stale_temp_files, 30},
         {"curve", curve, 60},
         {"valgrind", valgrind, 280},
     };
