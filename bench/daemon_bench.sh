@@ -2,7 +2,8 @@
 # daemon_bench.sh [BUILD_DIR] - measures nianjiand: close-to-event latency (p50/p99) at
 # light load, wall time and peak RSS for a burst of 10,000 reports, CPU while idle.
 # Everything runs in a temporary folder with ipc:// endpoints.  Results go to stdout; the
-# numbers in docs/daemon.md were measured with this script.
+# numbers in docs/daemon.md were measured with this script.  PHASES (default
+# "latency idle burst") picks the measurements to run.
 set -eu
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -11,6 +12,8 @@ daemon=$(cd "$build" && pwd)/daemon/nianjiand
 sample=${SAMPLE:-$root/../shared/corpus/seed-chanhe-commerce-2025.txt}
 settle=${SETTLE_MS:-20}
 burst=${BURST:-10000}
+phases=${PHASES:-latency idle burst}
+want() { case " $phases " in *" $1 "*) return 0 ;; esac; return 1; }
 [ -x "$daemon" ] || { echo "no $daemon: build first" >&2; exit 1; }
 [ -r "$sample" ] || { echo "no sample report $sample" >&2; exit 1; }
 
@@ -53,12 +56,15 @@ ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 echo "nianjiand benchmark: $(nproc) CPU(s), sample $(wc -c < "$sample") bytes, settle_ms $settle"
 
 # 1. Latency at light load: one report every 100 ms.
+if want latency; then
 config "$settle"
 start
 "$tmp/latency" "$tmp/drop" "ipc://$tmp/ev.sock" 200 100 "$sample"
 stop
+fi
 
 # 2. Idle CPU: 10 s with nothing to do (heartbeat every second).
+if want idle; then
 config "$settle"
 start
 sleep 2
@@ -66,7 +72,9 @@ t0=$(ticks "$pid"); sleep 10; t1=$(ticks "$pid")
 hz=$(getconf CLK_TCK)
 echo "idle_cpu: $((t1 - t0)) ticks in 10 s ($(awk -v t=$((t1 - t0)) -v hz="$hz" 'BEGIN { printf "%.2f", 100 * t / hz / 10 }')% of one CPU)"
 stop
+fi
 
+want burst || exit 0
 # 3. Burst: $burst reports copied in at once while the daemon runs.
 config 50
 mkdir -p "$tmp/src"
@@ -83,5 +91,6 @@ cp "$tmp"/src/*.txt "$tmp/drop/"
 while [ "$(events)" -lt "$burst" ]; do sleep 0.05; done
 t1=$(date +%s.%N)
 rss=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
-echo "burst: $burst reports in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s, peak RSS $((rss / 1024)) MB"
+cpu=$(ticks "$pid")
+echo "burst: $burst reports in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s, peak RSS $((rss / 1024)) MB, daemon CPU $(awk -v t="$cpu" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }') s"
 stop
