@@ -242,9 +242,11 @@ find_parts(struct nj_report *rep)
             const struct nj_block *b = nj_doc_block(rep->doc, i);
             if (b->kind == NJ_BLOCK_TEXT)
                 cap += strlen(b->text) + 1;
-            else
+            else {
                 for (size_t c = 0; c < b->n_cells; c++)
                     cap += strlen(b->cells[c].text) + 1;
+                cap += 1; /* the row's '\n' */
+            }
         }
         bl.s = nj_arena_alloc(rep->arena, cap);
         if (bl.s == NULL)
@@ -255,7 +257,7 @@ find_parts(struct nj_report *rep)
                 const char *s = b->text;
                 size_t from = i == pt->block ? pt->off : 0;
                 size_t to = strlen(s);
-                if (i == eb)
+                if (i == eb && eoff < to)
                     to = eoff;
                 if (i == pt->block && pt->heading) {
                     size_t hl = strlen(pt->heading);

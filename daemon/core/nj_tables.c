@@ -998,41 +998,60 @@ read_val(const char *raw, unsigned loc, int money, struct nj_val *v)
     }
 }
 
-static void
-rec_split(const char *d, size_t len, size_t pos, int width, int depth, int64_t *cur,
-          struct nj_cands *out, struct nj_arena *a, int *count)
+/* The search of the splits of a digit string: D (LEN bytes; digits and single spaces between
+ * groups) into WIDTH numbers.  DEAD marks (position, depth) states known to lead to no split,
+ * which keeps the search polynomial on hostile input. */
+struct splitter {
+    const char *d;
+    size_t len;
+    int width;
+    int64_t cur[64];
+    unsigned char *dead; /* (len + 1) * (width + 1) */
+    struct nj_cands *out;
+    int count;
+};
+
+/* Returns 1 when at least one split was found from (POS, DEPTH). */
+static int
+rec_split(struct splitter *sp, size_t pos, int depth)
 {
-    if (*count > NJ_MAX_CAND)
-        return;
-    if (depth == width) {
-        if (pos == len) {
-            if (*count < NJ_MAX_CAND && out->vals)
-                memcpy(out->vals + (size_t)*count * (size_t)width, cur,
-                       sizeof(int64_t) * (size_t)width);
-            (*count)++;
+    if (sp->count > NJ_MAX_CAND)
+        return 1;
+    size_t at = pos * (size_t)(sp->width + 1) + (size_t)depth;
+    if (sp->dead[at])
+        return 0;
+    int found = 0;
+    if (depth == sp->width) {
+        if (pos == sp->len) {
+            if (sp->count < NJ_MAX_CAND && sp->out->vals)
+                memcpy(sp->out->vals + (size_t)sp->count * (size_t)sp->width, sp->cur,
+                       sizeof(int64_t) * (size_t)sp->width);
+            sp->count++;
+            found = 1;
         }
-        return;
+    } else if (sp->len - pos >= (size_t)(sp->width - depth)) {
+        if (sp->d[pos] == ' ') {
+            found = rec_split(sp, pos + 1, depth);
+        } else {
+            /* A token is a maximal-or-shorter prefix of the current group with no leading
+             * zero. */
+            size_t maxl = 0;
+            while (pos + maxl < sp->len && sp->d[pos + maxl] != ' ')
+                maxl++;
+            for (size_t l = 1; l <= maxl && l <= 12; l++) {
+                if (l > 1 && sp->d[pos] == '0')
+                    break;
+                int64_t v = 0;
+                for (size_t i = 0; i < l; i++)
+                    v = v * 10 + (sp->d[pos + i] - '0');
+                sp->cur[depth] = v;
+                found |= rec_split(sp, pos + l, depth + 1);
+            }
+        }
     }
-    size_t remaining_cells = (size_t)(width - depth);
-    if (len - pos < remaining_cells)
-        return;
-    if (d[pos] == ' ') {
-        rec_split(d, len, pos + 1, width, depth, cur, out, a, count);
-        return;
-    }
-    /* A token is a maximal-or-shorter prefix of the current group with no leading zero. */
-    size_t maxl = 0;
-    while (pos + maxl < len && d[pos + maxl] != ' ')
-        maxl++;
-    for (size_t l = 1; l <= maxl && l <= 12; l++) {
-        if (l > 1 && d[pos] == '0')
-            break;
-        int64_t v = 0;
-        for (size_t i = 0; i < l; i++)
-            v = v * 10 + (d[pos + i] - '0');
-        cur[depth] = v;
-        rec_split(d, len, pos + l, width, depth + 1, cur, out, a, count);
-    }
+    if (!found)
+        sp->dead[at] = 1;
+    return found;
 }
 
 int
@@ -1057,13 +1076,21 @@ nj_split_digits(const char *digits, int width, struct nj_arena *a, struct nj_can
     while (n && d[n - 1] == ' ')
         n--;
     d[n] = '\0';
-    int64_t cur[64];
     if (width > 64)
         return NJ_EINVAL;
-    int count = 0;
-    rec_split(d, n, 0, width, 0, cur, out, a, &count);
-    out->n = count > NJ_MAX_CAND ? NJ_MAX_CAND : count;
-    out->too_many = count > NJ_MAX_CAND;
+    struct splitter sp;
+    memset(&sp, 0, sizeof(sp));
+    sp.d = d;
+    sp.len = n;
+    sp.width = width;
+    sp.out = out;
+    sp.dead = nj_arena_alloc(a, (n + 1) * (size_t)(width + 1));
+    if (sp.dead == NULL)
+        return NJ_ENOMEM;
+    memset(sp.dead, 0, (n + 1) * (size_t)(width + 1));
+    rec_split(&sp, 0, 0);
+    out->n = sp.count > NJ_MAX_CAND ? NJ_MAX_CAND : sp.count;
+    out->too_many = sp.count > NJ_MAX_CAND;
     return 0;
 }
 
