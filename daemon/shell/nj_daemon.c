@@ -4,7 +4,8 @@
  * One report's path: watcher (ready candidate) -> uv_queue_work (read, hash, nj_check,
  * write result files) -> after-work on the loop thread (journal append) -> uv_check at the
  * end of the loop iteration (one fsync for all events of the iteration, then publish).
- * At most cfg->workers reports are in flight; the watcher bounds what waits.
+ * Up to 8 x workers jobs are in flight, of which at most `workers` hold a report in memory
+ * (reading, hashing, checking); the others write results.  The watcher bounds what waits.
  */
 #include "nj_daemon.h"
 
@@ -47,6 +48,13 @@ struct pending {
     char *body;
 };
 
+/* Jobs in flight per worker: while `workers` of them read and check, the others write
+ * their results and wait on fsync (I/O latency, not CPU, bounds a burst otherwise). */
+#ifndef NJ_JOBS_PER_WORKER
+#define NJ_JOBS_PER_WORKER 8
+#endif
+#define NJ_MAX_POOL 128 /* libuv allows 1024 threads; more than this only adds memory */
+
 /* Bounds the CPU-heavy part (nj_check) to `workers` threads at a time. */
 static uv_sem_t check_sem;
 
@@ -64,7 +72,8 @@ struct daemon {
     uv_check_t flush;
     struct pending *pend_head, *pend_tail;
     int stopping, stopped;
-    unsigned workers; /* fixed at start: sizes the thread pool and check_sem */
+    unsigned workers;  /* fixed at start: sizes the thread pool and check_sem */
+    unsigned max_jobs; /* jobs in flight (= threads in the pool) */
     uint64_t n_published, n_failed_writes;
 };
 
@@ -258,7 +267,7 @@ job_work(uv_work_t *req)
     const char *base = slash ? slash + 1 : rel;
     unsigned char *data = NULL;
     struct stat st, st2;
-    int dirfd = -1, fd = -1;
+    int dirfd = -1, fd = -1, held = 0;
     const char *reason = NULL;
     char reason_buf[256];
     struct nj_options opt;
@@ -346,6 +355,10 @@ job_work(uv_work_t *req)
         goto unreadable;
     }
     size_t size = (size_t)st.st_size, have = 0;
+    /* Reading, hashing and checking hold the semaphore: at most `workers` reports are in
+     * memory at once, however many jobs are writing results and waiting on fsync. */
+    uv_sem_wait(&check_sem);
+    held = 1;
     data = malloc(size + 1);
     if (!data) {
         reason = "out of memory";
@@ -376,9 +389,11 @@ job_work(uv_work_t *req)
         jb->outcome = OUT_UPTODATE;
         goto out;
     }
-    uv_sem_wait(&check_sem);
     int cret = nj_check(data, size, &opt, &jb->res);
+    free(data); /* the result owns what it needs */
+    data = NULL;
     uv_sem_post(&check_sem);
+    held = 0;
     if (cret != 0) {
         reason = "out of memory";
         goto unreadable;
@@ -395,6 +410,10 @@ job_work(uv_work_t *req)
     goto write;
 
 unreadable:
+    if (held) {
+        uv_sem_post(&check_sem);
+        held = 0;
+    }
     if (!jb->force && st.st_ino && result_newer(dirfd, base, &st)) {
         jb->outcome = OUT_UPTODATE;
         jb->sha[0] = '\0';
@@ -413,6 +432,8 @@ write:
     snprintf(jb->sha, sizeof jb->sha, "%s", nj_result_sha256(jb->res));
     jb->outcome = OUT_DONE;
 out:
+    if (held)
+        uv_sem_post(&check_sem);
     free(data);
     if (fd >= 0)
         close(fd);
@@ -569,7 +590,7 @@ job_after(uv_work_t *req, int status)
 static void
 dispatch(struct daemon *d)
 {
-    while (!d->stopping && d->in_flight < 2 * d->workers) {
+    while (!d->stopping && d->in_flight < d->max_jobs) {
         struct nj_cand *c = nj_watcher_take(d->w);
         if (!c)
             return;
@@ -832,10 +853,12 @@ nj_daemon_run(const char *config_path)
         nj_config_free(cfg);
         return 1;
     }
-    /* Size libuv's pool before its first use: two threads per worker (see above). */
+    /* Size libuv's pool before its first use: one thread per job in flight (see above). */
     char pool[16];
     d.workers = cfg->workers;
-    snprintf(pool, sizeof pool, "%u", 2 * d.workers);
+    unsigned jobs = NJ_JOBS_PER_WORKER * d.workers;
+    d.max_jobs = jobs < NJ_MAX_POOL ? jobs : NJ_MAX_POOL;
+    snprintf(pool, sizeof pool, "%u", d.max_jobs);
     setenv("UV_THREADPOOL_SIZE", pool, 1);
     if (uv_sem_init(&check_sem, d.workers) != 0) {
         cfgref_unref(d.cr);
