@@ -4,7 +4,7 @@
  * One report's path: watcher (ready candidate) -> uv_queue_work (read, hash, nj_check,
  * write result files) -> after-work on the loop thread (journal append) -> uv_check at the
  * end of the loop iteration (one fsync for all events of the iteration, then publish).
- * Up to 8 x workers jobs are in flight, of which at most `workers` hold a report in memory
+ * Up to 4 x workers jobs are in flight, of which at most `workers` hold a report in memory
  * (reading, hashing, checking); the others write results.  The watcher bounds what waits.
  */
 #include "nj_daemon.h"
@@ -51,7 +51,7 @@ struct pending {
 /* Jobs in flight per worker: while `workers` of them read and check, the others write
  * their results and wait on fsync (I/O latency, not CPU, bounds a burst otherwise). */
 #ifndef NJ_JOBS_PER_WORKER
-#define NJ_JOBS_PER_WORKER 8
+#define NJ_JOBS_PER_WORKER 4
 #endif
 #define NJ_MAX_POOL 128 /* libuv allows 1024 threads; more than this only adds memory */
 
