@@ -4,6 +4,7 @@
 #include "nj_notify.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -13,6 +14,8 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+
+#define NOTIFY_WAIT_MS 200
 
 int
 nj_notify(const char *fmt, ...)
@@ -44,13 +47,29 @@ nj_notify(const char *fmt, ...)
     if (path[0] == '/')
         salen++; /* include the terminating NUL of a filesystem path */
 
-    fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    /* Never block the loop on a receiver that does not read (a full queue, 10 datagrams
+     * by default): wait up to NOTIFY_WAIT_MS for room, then drop the notification. */
+    fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0)
         return -errno;
-    if (sendto(fd, msg, (size_t)n, MSG_NOSIGNAL, (struct sockaddr *)&sa, salen) < 0)
+    if (connect(fd, (struct sockaddr *)&sa, salen) < 0) {
         ret = -errno;
-    else
-        ret = 1;
+        close(fd);
+        return ret;
+    }
+    ret = 1;
+    for (int tries = 0;; tries++) {
+        if (send(fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) >= 0)
+            break;
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN || tries > 0) {
+            ret = -errno;
+            break;
+        }
+        struct pollfd p = {fd, POLLOUT, 0};
+        poll(&p, 1, NOTIFY_WAIT_MS);
+    }
     close(fd);
     return ret;
 }

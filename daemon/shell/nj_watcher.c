@@ -74,6 +74,8 @@ struct nj_watcher {
     int paused;
     int closing;
     int open_handles;
+    uv_timer_t root_timer;   /* notices a removed or replaced drop folder */
+    int root_missing;        /* a drop folder could not be reopened: retried by root_timer */
     struct timespec started; /* temporary files older than this are never ours */
 };
 
@@ -609,7 +611,10 @@ static void on_handle_closed(uv_handle_t *h);
 static void
 reset_watches(struct nj_watcher *w)
 {
-    nj_log_info("folders moved: re-arming watches and rescanning");
+    if (w->root_missing)
+        nj_log_debug("re-arming watches and rescanning");
+    else
+        nj_log_info("folders moved: re-arming watches and rescanning");
     w->need_reset = 0;
     scan_clear(w);
     w->scanning = 0;
@@ -780,23 +785,47 @@ on_handle_closed(uv_handle_t *h)
     }
     /* The old inotify handle of a reset is gone: open a fresh descriptor and rescan. */
     if (!w->poll_active && !w->paused) {
-        /* A drop folder that was removed and created again is a new folder: reopen it. */
+        /* A drop folder that was removed and created again is a new folder: reopen it.
+         * One that is missing is tried again by root_timer (every NJ_ROOT_CHECK_MS). */
+        int missing = 0;
         for (size_t r = 0; r < w->n_roots; r++) {
             int fd = open(w->roots[r], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             if (fd < 0) {
-                nj_log_warn("cannot open drop folder %s (will retry at the next rescan)",
-                            w->roots[r]);
-                w->need_reset = 1;
+                if (!w->root_missing)
+                    nj_log_warn("cannot open drop folder %s (trying again every %d s)", w->roots[r],
+                                NJ_ROOT_CHECK_MS / 1000);
+                missing = 1;
                 continue;
             }
             close(w->root_fds[r]);
             w->root_fds[r] = fd;
         }
+        if (w->root_missing && !missing)
+            nj_log_info("drop folders are back: watching again");
+        w->root_missing = missing;
+        w->need_reset = 0;
         if (inotify_open(w) < 0) {
             nj_log_warn("cannot re-create inotify descriptor");
             return;
         }
-        nj_watcher_rescan(w);
+        /* Rescan what is there (not nj_watcher_rescan: a missing root would reset again
+         * at once). */
+        w->rescan_pending = 1;
+        scan_kick(w);
+    }
+}
+
+static int roots_replaced(struct nj_watcher *w);
+
+static void
+on_root_timer(uv_timer_t *t)
+{
+    struct nj_watcher *w = t->data;
+    if (w->paused || w->closing || !w->poll_active)
+        return;
+    if (roots_replaced(w)) {
+        w->need_reset = 1;
+        reset_watches(w);
     }
 }
 
@@ -842,13 +871,16 @@ nj_watcher_start(uv_loop_t *loop, const struct nj_config *cfg, nj_watcher_ready_
     w->settle_timer.data = w;
     uv_idle_init(loop, &w->idle);
     w->idle.data = w;
-    w->open_handles = 2;
+    uv_timer_init(loop, &w->root_timer);
+    w->root_timer.data = w;
+    w->open_handles = 3;
     ret = inotify_open(w);
     if (ret < 0) {
         snprintf(err, err_size, "cannot create inotify descriptor: %s", strerror(-ret));
         w->closing = 1;
         uv_close((uv_handle_t *)&w->settle_timer, on_handle_closed);
         uv_close((uv_handle_t *)&w->idle, on_handle_closed);
+        uv_close((uv_handle_t *)&w->root_timer, on_handle_closed);
         return ret;
     }
     /* Arm the root watches now, so READY=1 means "watching"; the scan lists them next. */
@@ -860,6 +892,7 @@ nj_watcher_start(uv_loop_t *loop, const struct nj_config *cfg, nj_watcher_ready_
             return ret;
         }
     }
+    uv_timer_start(&w->root_timer, on_root_timer, NJ_ROOT_CHECK_MS, NJ_ROOT_CHECK_MS);
     clock_gettime(CLOCK_REALTIME, &w->started);
     w->cleanup_tmp = 1;
     w->rescan_pending = 1;
@@ -923,7 +956,8 @@ roots_replaced(struct nj_watcher *w)
         struct stat a, b;
         if (fstat(w->root_fds[r], &a) < 0 || a.st_nlink == 0 || stat(w->roots[r], &b) < 0 ||
             a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
-            nj_log_warnx("drop folder %s was removed or replaced: re-arming", w->roots[r]);
+            if (!w->root_missing)
+                nj_log_warnx("drop folder %s was removed or replaced: re-arming", w->roots[r]);
             return 1;
         }
     }
@@ -974,6 +1008,7 @@ nj_watcher_pause(struct nj_watcher *w)
         return;
     w->paused = 1;
     uv_timer_stop(&w->settle_timer);
+    uv_timer_stop(&w->root_timer);
     uv_idle_stop(&w->idle);
     if (w->poll_active)
         uv_poll_stop(&w->poll);
@@ -997,6 +1032,7 @@ nj_watcher_close(struct nj_watcher *w)
     w->closing = 1;
     uv_close((uv_handle_t *)&w->settle_timer, on_handle_closed);
     uv_close((uv_handle_t *)&w->idle, on_handle_closed);
+    uv_close((uv_handle_t *)&w->root_timer, on_handle_closed);
     if (w->poll_active) {
         w->poll_active = 0;
         uv_close((uv_handle_t *)&w->poll, on_handle_closed);

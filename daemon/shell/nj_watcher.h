@@ -25,6 +25,9 @@
 /* Quiet period for files found by a scan rather than by a close/move event: such a file
  * may still be open for writing, and only its stillness tells. */
 #define NJ_SCAN_SETTLE_MS 1000
+/* How often the drop folders are checked for having been removed or replaced (the kernel
+ * sends no IN_DELETE_SELF while the daemon holds the folder open). */
+#define NJ_ROOT_CHECK_MS 2000
 /* Back-off after a failed write (disk full, folder not writable): 1 s, doubling, 5 min. */
 #define NJ_RETRY_MIN_MS 1000
 #define NJ_RETRY_MAX_MS 300000
