@@ -40,7 +40,7 @@ nj_arena_free(struct nj_arena *a)
 }
 
 void *
-nj_arena_alloc(struct nj_arena *a, size_t size)
+nj_arena_alloc_raw(struct nj_arena *a, size_t size)
 {
     const size_t align = _Alignof(max_align_t);
     size = (size + align - 1) & ~(align - 1);
@@ -59,14 +59,22 @@ nj_arena_alloc(struct nj_arena *a, size_t size)
     }
     void *p = c->data + c->used;
     c->used += size;
-    memset(p, 0, size);
+    return p;
+}
+
+void *
+nj_arena_alloc(struct nj_arena *a, size_t size)
+{
+    void *p = nj_arena_alloc_raw(a, size);
+    if (p != NULL)
+        memset(p, 0, size);
     return p;
 }
 
 char *
 nj_arena_strndup(struct nj_arena *a, const char *s, size_t len)
 {
-    char *p = nj_arena_alloc(a, len + 1);
+    char *p = nj_arena_alloc_raw(a, len + 1);
     if (p == NULL)
         return NULL;
     memcpy(p, s, len);

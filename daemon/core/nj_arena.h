@@ -12,7 +12,9 @@ struct nj_arena;
 struct nj_arena *nj_arena_new(void);
 void nj_arena_free(struct nj_arena *a);
 /* Returns SIZE bytes aligned for any object, zeroed; NULL on out of memory. */
-void *nj_arena_alloc(struct nj_arena *a, size_t size);
+void *nj_arena_alloc(struct nj_arena *a, size_t size); /* zeroed */
+/* Like nj_arena_alloc, not zeroed: for buffers the caller fills at once. */
+void *nj_arena_alloc_raw(struct nj_arena *a, size_t size);
 /* Copies LEN bytes of S and appends a NUL. */
 char *nj_arena_strndup(struct nj_arena *a, const char *s, size_t len);
 char *nj_arena_strdup(struct nj_arena *a, const char *s);

@@ -186,18 +186,34 @@ sniff(const unsigned char *b, size_t len, const char *name, struct sniff *s)
     s->type = ext_is(name, "md") || ext_is(name, "markdown") ? "md" : "txt";
 }
 
-/* Share of control characters (other than tab, CR, LF, FF) in decoded text, per mille. */
+/* Share of control characters (other than tab, CR, LF, FF) in decoded text, per mille:
+ * C0 and C1 controls, DEL, U+FFFD and the private use area U+E000..U+F8FF.  The text is
+ * valid UTF-8 (nj_decode's output), so this works on bytes: a code point is a byte that
+ * is not a continuation byte, and the characters counted are told by their first bytes
+ * (C2 80..9F; EE; EF 80..A3; EF BF BD). */
 static int
 control_permille(const char *s, size_t len)
 {
     size_t ctl = 0, n = 0;
-    const char *p = s, *end = s + len;
-    while (p < end) {
-        uint32_t c = nj_u8_next(&p, end);
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    for (; p < end; p++) {
+        unsigned char b = *p;
+        if (b >= 0x20 && b < 0x7F) {
+            n++;
+            continue;
+        }
+        if ((b & 0xC0) == 0x80)
+            continue; /* continuation */
         n++;
-        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7F ||
-            c == 0xFFFD || (c >= 0x80 && c < 0xA0) || (c >= 0xE000 && c <= 0xF8FF))
+        if (b < 0x80) {
+            ctl += b == 0x7F || (b != '\t' && b != '\n' && b != '\r' && b != '\f');
+        } else if (b == 0xC2) {
+            ctl += end - p > 1 && p[1] >= 0x80 && p[1] < 0xA0;
+        } else if (b == 0xEE) {
             ctl++;
+        } else if (b == 0xEF && end - p > 2) {
+            ctl += p[1] <= 0xA3 || (p[1] == 0xBF && p[2] == 0xBD);
+        }
     }
     return n ? (int)(ctl * 1000 / n) : 0;
 }

@@ -20,6 +20,23 @@ nj_utf8_valid(const unsigned char *s, size_t len)
         unsigned char c = s[i];
         if (c < 0x80) {
             i++;
+            /* A run of ASCII, eight bytes at a time. */
+            while (i + 8 <= len) {
+                uint64_t w;
+                memcpy(&w, s + i, 8);
+                if (w & 0x8080808080808080ULL)
+                    break;
+                i += 8;
+            }
+            continue;
+        }
+        if ((c & 0xF0) == 0xE0 && i + 2 < len && (s[i + 1] & 0xC0) == 0x80 &&
+            (s[i + 2] & 0xC0) == 0x80) {
+            /* Three bytes, the bulk of Chinese text: not overlong, not a surrogate. */
+            unsigned v = (c & 0x0Fu) << 12 | (s[i + 1] & 0x3Fu) << 6 | (s[i + 2] & 0x3Fu);
+            if (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))
+                return 0;
+            i += 3;
             continue;
         }
         size_t n;

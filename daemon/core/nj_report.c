@@ -117,7 +117,7 @@ join_blocks(const struct nj_doc *doc, struct nj_arena *a)
                 total++;
         }
     }
-    char *s = nj_arena_alloc(a, total);
+    char *s = nj_arena_alloc_raw(a, total);
     if (s == NULL)
         return NULL;
     size_t o = 0;
@@ -557,7 +557,7 @@ nj_report_read_meta(struct nj_report *rep)
     if (rep->all_text == NULL)
         return NJ_ENOMEM;
     size_t tl = strlen(rep->all_text);
-    char *key = nj_arena_alloc(rep->arena, tl * 3 + 1); /* U+FFFD for a bad byte: 3 bytes */
+    char *key = nj_arena_alloc_raw(rep->arena, tl * 3 + 1); /* U+FFFD for a bad byte: 3 bytes */
     if (key == NULL)
         return NJ_ENOMEM;
     nj_keyform(rep->all_text, tl, key, tl * 3 + 1);

@@ -8,6 +8,7 @@
  * digits of a row ran together and can be split several ways, an identity is reported
  * only when it fails under every split.
  */
+#define _GNU_SOURCE /* memmem */
 #include "nj_buf.h"
 #include "nj_model.h"
 #include "nj_utf8.h"
@@ -267,15 +268,15 @@ check_doc(struct ctx *c)
 
 /* ---- parts ---------------------------------------------------------------------- */
 
-static size_t
-cjk_len(const char *s)
+static int
+cjk_at_least(const char *s, size_t want)
 {
     size_t n = 0;
     const char *p = s, *end = s + strlen(s);
-    while (p < end)
+    while (p < end && n < want)
         if (nj_is_cjk(nj_u8_next(&p, end)))
             n++;
-    return n;
+    return n >= want;
 }
 
 static int
@@ -366,7 +367,7 @@ check_parts(struct ctx *c)
                 c->lang == NJ_LANG_EN ? part_en[p] : part_names[p], pt->heading, at(c, pt->loc),
                 nj_part_heading(p));
         const char *body = pt->body ? pt->body : "";
-        if ((p == 1 || p == 5 || p == 6) && cjk_len(body) < 6)
+        if ((p == 1 || p == 5 || p == 6) && !cjk_at_least(body, 6))
             add(c, "SEC.EMPTY", &w, "第%s部分“%s”%s没有内容。", "Part %s ('%s'%s) has no text.",
                 c->lang == NJ_LANG_EN ? part_en[p] : part_names[p], pt->heading, at(c, pt->loc));
     }
@@ -394,7 +395,7 @@ check_parts(struct ctx *c)
                     "Part 1 (overview) does not cover %s.", c->lang == NJ_LANG_EN ? te[i] : tz[i]);
     }
     const struct nj_part *p5 = &r->parts[5];
-    if (p5->found && p5->body && cjk_len(p5->body) >= 6) {
+    if (p5->found && p5->body && cjk_at_least(p5->body, 6)) {
         const char *k = part_key(c, 5);
         static const char *const prob[] = {"问题", "不足", "差距", "短板", "薄弱", NULL};
         static const char *const meas[] = {"改进", "措施", "下一步", "整改", "加强", "提升", NULL};
@@ -1099,9 +1100,10 @@ check_t2(struct ctx *c)
 static int64_t
 number_after(const char *s, const char *kw, int window, unsigned *pos_out)
 {
-    const char *p = s;
-    while ((p = strstr(p, kw)) != NULL) {
-        const char *q = p + strlen(kw), *end = q + strlen(q);
+    const char *p = s, *end = s + strlen(s);
+    size_t kl = strlen(kw);
+    while ((p = memmem(p, (size_t)(end - p), kw, kl)) != NULL) {
+        const char *q = p + kl;
         int cps = 0;
         while (q < end && cps < window) {
             const char *save = q;
@@ -1126,7 +1128,7 @@ number_after(const char *s, const char *kw, int window, unsigned *pos_out)
             }
             cps++;
         }
-        p += strlen(kw);
+        p += kl;
     }
     return -1;
 }

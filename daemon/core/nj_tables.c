@@ -21,9 +21,11 @@
  *     into cells only when exactly one split exists; otherwise every split is kept and
  *     arithmetic is reported only when it fails under all of them.
  */
+#define _POSIX_C_SOURCE 200809L
 #include "nj_model.h"
 #include "nj_utf8.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -216,7 +218,18 @@ struct kform {
     uint64_t dm[64];
     int nd;
     uint64_t bloom; /* bit (cp % 64) set for every code point of the core */
+    /* The same sets by code point: open addressing, KF_SLOTS slots, 0 = empty. */
+    uint32_t hcp[128];
+    uint64_t hm[128];
 };
+
+#define KF_SLOTS 128
+
+static unsigned
+kf_slot(uint32_t cp)
+{
+    return (cp * 2654435761u) >> 25; /* 0..127 */
+}
 
 static void
 kform_make(const struct rowkey *k, struct kform *out)
@@ -237,6 +250,47 @@ kform_make(const struct rowkey *k, struct kform *out)
         }
         out->dm[d] |= (uint64_t)1 << j;
     }
+    memset(out->hcp, 0, sizeof(out->hcp));
+    for (int d = 0; d < out->nd; d++) {
+        unsigned h = kf_slot(out->dc[d]);
+        while (out->hcp[h] != 0)
+            h = (h + 1) & (KF_SLOTS - 1);
+        out->hcp[h] = out->dc[d]; /* code points are never 0 here (core_cps drops them) */
+        out->hm[h] = out->dm[d];
+    }
+}
+
+/* The forms of the official row keys, made once per process (they are constants). */
+static struct kform kf_t3[sizeof(t3keys) / sizeof(t3keys[0])];
+static struct kform kf_t2[sizeof(t2keys) / sizeof(t2keys[0])];
+static pthread_once_t kf_once = PTHREAD_ONCE_INIT;
+
+static void
+kf_init(void)
+{
+    for (size_t i = 0; i < sizeof(t3keys) / sizeof(t3keys[0]); i++)
+        kform_make(&t3keys[i], &kf_t3[i]);
+    for (size_t i = 0; i < sizeof(t2keys) / sizeof(t2keys[0]); i++)
+        kform_make(&t2keys[i], &kf_t2[i]);
+}
+
+/* The form of key K: the cached one for an official key (or a copy of one), else one made
+ * in TMP (allocated here when *TMP is NULL; the caller frees it); NULL when out of
+ * memory. */
+static const struct kform *
+kform_of(const struct rowkey *k, struct kform **tmp)
+{
+    pthread_once(&kf_once, kf_init);
+    for (size_t i = 0; i < sizeof(t3keys) / sizeof(t3keys[0]); i++)
+        if (t3keys[i].core == k->core && t3keys[i].shrt == k->shrt)
+            return &kf_t3[i];
+    for (size_t i = 0; i < sizeof(t2keys) / sizeof(t2keys[0]); i++)
+        if (t2keys[i].core == k->core && t2keys[i].shrt == k->shrt)
+            return &kf_t2[i];
+    if (*tmp == NULL && (*tmp = malloc(sizeof(**tmp))) == NULL)
+        return NULL;
+    kform_make(k, *tmp);
+    return *tmp;
 }
 
 /* Length of the longest common subsequence of A and the key's core, computed a machine
@@ -250,9 +304,9 @@ lcs_key(const uint32_t *a, int na, const struct kform *kf)
         uint64_t m = 0;
         if (!(kf->bloom >> (a[i] & 63) & 1))
             continue; /* not in the key: the recurrence leaves V as it is */
-        for (int d = 0; d < kf->nd; d++)
-            if (kf->dc[d] == a[i]) {
-                m = kf->dm[d];
+        for (unsigned h = kf_slot(a[i]); kf->hcp[h] != 0; h = (h + 1) & (KF_SLOTS - 1))
+            if (kf->hcp[h] == a[i]) {
+                m = kf->hm[h];
                 break;
             }
         uint64_t u = v & m;
@@ -317,11 +371,15 @@ label_sim(const char *f, size_t flen, const struct rowkey *k, int *exact, double
 {
     uint32_t a[MAXCP];
     struct lform fa;
-    struct kform kf;
+    struct kform *tmp = NULL;
     fa.n = core_cps(f, flen, a, MAXCP, 1, &fa.num);
     fa.cp = a;
-    kform_make(k, &kf);
-    return label_sim_form(&fa, k, &kf, exact, lenratio, -1e9);
+    const struct kform *kf = kform_of(k, &tmp);
+    double sc = kf ? label_sim_form(&fa, k, kf, exact, lenratio, -1e9) : 0;
+    if (kf == NULL)
+        *exact = 0, *lenratio = 0;
+    free(tmp);
+    return sc;
 }
 
 /* ---- the stream of fragments and value groups -------------------------------------- */
@@ -846,15 +904,30 @@ stream_scores(struct stream *st, size_t nv)
     return 0;
 }
 
+static int align_with(struct stream *st, const struct rowkey *keys, const struct kform *const *kf,
+                      int nk, const int *widths, struct align *out);
+
 static int
 align_rows(struct stream *st, const struct rowkey *keys, int nk, const int *widths,
            struct align *out)
 {
-    struct kform kf[ALIGN_MAXKEYS];
+    struct kform *tmp[ALIGN_MAXKEYS] = {NULL};
+    const struct kform *kf[ALIGN_MAXKEYS] = {NULL};
     if (nk > ALIGN_MAXKEYS)
         nk = ALIGN_MAXKEYS;
+    int oom = 0;
     for (int k = 0; k < nk; k++)
-        kform_make(&keys[k], &kf[k]);
+        oom |= (kf[k] = kform_of(&keys[k], &tmp[k])) == NULL;
+    int rc = oom ? NJ_ENOMEM : align_with(st, keys, kf, nk, widths, out);
+    for (int k = 0; k < nk; k++)
+        free(tmp[k]);
+    return rc;
+}
+
+static int
+align_with(struct stream *st, const struct rowkey *keys, const struct kform *const *kf, int nk,
+           const int *widths, struct align *out)
+{
     if (stream_forms(st))
         return NJ_ENOMEM;
     /* Value groups in order. */
@@ -892,7 +965,7 @@ align_rows(struct stream *st, const struct rowkey *keys, int nk, const int *widt
                 continue;
             }
             int bf;
-            double sc = group_score(st, (size_t)vi[i], prev, &keys[k], &kf[k], widths[k], &bf);
+            double sc = group_score(st, (size_t)vi[i], prev, &keys[k], kf[k], widths[k], &bf);
             if (cached) {
                 st->gs_s[at] = sc;
                 st->gs_f[at] = bf;
@@ -1615,12 +1688,22 @@ read_t2(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
      * (a conversion that moved block A below block D): each value group goes to the row
      * its nearest label names, first come first served. */
     int as[NJ_T2_NROWS], fr[NJ_T2_NROWS];
-    struct kform kf[NJ_T2_NROWS];
+    struct kform *tmp[NJ_T2_NROWS] = {NULL};
+    const struct kform *kf[NJ_T2_NROWS];
+    int oom = 0;
     for (int k = 0; k < nk; k++) {
         as[k] = fr[k] = -1;
-        kform_make(&keys[k], &kf[k]);
+        oom |= (kf[k] = kform_of(&keys[k], &tmp[k])) == NULL;
+    }
+    if (oom) {
+        for (int k = 0; k < nk; k++)
+            free(tmp[k]);
+        stream_free(&st);
+        return NJ_ENOMEM;
     }
     if (stream_forms(&st)) {
+        for (int k = 0; k < nk; k++)
+            free(tmp[k]);
         stream_free(&st);
         return NJ_ENOMEM;
     }
@@ -1632,7 +1715,7 @@ read_t2(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
         int bk = -1, bf = -1;
         for (int k = 0; k < nk; k++) {
             int f;
-            double sc = group_score(&st, i, prev, &keys[k], &kf[k], widths[k], &f) - 0.15;
+            double sc = group_score(&st, i, prev, &keys[k], kf[k], widths[k], &f) - 0.15;
             if (sc > best && as[k] < 0) {
                 best = sc;
                 bk = k;
@@ -1680,6 +1763,8 @@ read_t2(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
         r->ambiguous = ambig;
     }
     t->present = any || t->fmt2021 || t->fmt2019 || t->blocks_found[0];
+    for (int k = 0; k < nk; k++)
+        free(tmp[k]);
     stream_free(&st);
     return 0;
 }
