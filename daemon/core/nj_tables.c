@@ -205,8 +205,18 @@ cps_contain(const uint32_t *hay, int nh, const uint32_t *needle, int nn)
 struct lform {
     const uint32_t *cp;
     int n;
-    int num; /* leading arabic numbering of a fragment, or 0 */
+    int num;        /* leading arabic numbering of a fragment, or 0 */
+    uint64_t bloom; /* bit (cp % 64) set for every code point */
 };
+
+static uint64_t
+cps_bloom(const uint32_t *a, int n)
+{
+    uint64_t b = 0;
+    for (int i = 0; i < n; i++)
+        b |= (uint64_t)1 << (a[i] & 63);
+    return b;
+}
 
 /* The forms of a row key's core and short labels. */
 struct kform {
@@ -217,11 +227,15 @@ struct kform {
     uint32_t dc[64];
     uint64_t dm[64];
     int nd;
-    uint64_t bloom; /* bit (cp % 64) set for every code point of the core */
+    uint64_t bloom;  /* bit (cp % 64) set for every code point of the core */
+    uint64_t sbloom; /* the same for the short form */
     /* The same sets by code point: open addressing, KF_SLOTS slots, 0 = empty. */
     uint32_t hcp[128];
     uint64_t hm[128];
+    int fam, fidx; /* an official key: its family (KF_T3, KF_T2) and index there; else -1 */
 };
+
+enum { KF_T3, KF_T2, KF_NFAM };
 
 #define KF_SLOTS 128
 
@@ -238,6 +252,8 @@ kform_make(const struct rowkey *k, struct kform *out)
     out->ns = core_cps(k->shrt, strlen(k->shrt), out->shrt, 64, 0, NULL);
     out->nd = 0;
     out->bloom = 0;
+    out->fam = out->fidx = -1;
+    out->sbloom = cps_bloom(out->shrt, out->ns);
     for (int j = 0; j < out->nc; j++) {
         out->bloom |= (uint64_t)1 << (out->core[j] & 63);
         int d = 0;
@@ -265,13 +281,113 @@ static struct kform kf_t3[sizeof(t3keys) / sizeof(t3keys[0])];
 static struct kform kf_t2[sizeof(t2keys) / sizeof(t2keys[0])];
 static pthread_once_t kf_once = PTHREAD_ONCE_INIT;
 
+/*
+ * For each family of official keys, an index from code point to the keys whose core has
+ * it, with the positions (the LCS match mask).  With it a fragment is matched against all
+ * keys of a family in one pass (stream_lcs): a code point that a key lacks leaves that
+ * key's LCS state as it is, so only the keys that have it are touched.
+ */
+#define CPX_SLOTS 2048
+#define CPX_MAXE (32 * 64)
+
+struct cpx {
+    uint32_t cp[CPX_SLOTS]; /* 0 = empty */
+    uint16_t first[CPX_SLOTS], cnt[CPX_SLOTS];
+    uint8_t key[CPX_MAXE];
+    uint64_t mask[CPX_MAXE];
+    int ne, nkeys;
+    const struct kform *kf; /* the family's forms */
+};
+
+static struct cpx cpx[KF_NFAM];
+
+static unsigned
+cpx_slot(uint32_t cp)
+{
+    return (cp * 2654435761u) >> 21; /* 0..2047 */
+}
+
+static void
+cpx_build(struct cpx *x, const struct kform *kf, int nkeys)
+{
+    x->nkeys = nkeys;
+    x->kf = kf;
+    x->ne = 0;
+    /* Every (code point, key) pair, grouped by code point as they are added. */
+    for (int k = 0; k < nkeys; k++)
+        for (int d = 0; d < kf[k].nd; d++) {
+            uint32_t cp = kf[k].dc[d];
+            unsigned h = cpx_slot(cp);
+            while (x->cp[h] != 0 && x->cp[h] != cp)
+                h = (h + 1) & (CPX_SLOTS - 1);
+            if (x->cp[h] == 0) {
+                x->cp[h] = cp;
+                x->cnt[h] = 0;
+            }
+            x->cnt[h]++;
+        }
+    /* Ranges in slot order, then the entries. */
+    int at = 0;
+    for (unsigned h = 0; h < CPX_SLOTS; h++)
+        if (x->cp[h] != 0) {
+            x->first[h] = (uint16_t)at;
+            at += x->cnt[h];
+            x->cnt[h] = 0;
+        }
+    for (int k = 0; k < nkeys; k++)
+        for (int d = 0; d < kf[k].nd; d++) {
+            uint32_t cp = kf[k].dc[d];
+            unsigned h = cpx_slot(cp);
+            while (x->cp[h] != cp)
+                h = (h + 1) & (CPX_SLOTS - 1);
+            int e = x->first[h] + x->cnt[h]++;
+            x->key[e] = (uint8_t)k;
+            x->mask[e] = kf[k].dm[d];
+        }
+    x->ne = at;
+}
+
 static void
 kf_init(void)
 {
-    for (size_t i = 0; i < sizeof(t3keys) / sizeof(t3keys[0]); i++)
+    for (size_t i = 0; i < sizeof(t3keys) / sizeof(t3keys[0]); i++) {
         kform_make(&t3keys[i], &kf_t3[i]);
-    for (size_t i = 0; i < sizeof(t2keys) / sizeof(t2keys[0]); i++)
+        kf_t3[i].fam = KF_T3;
+        kf_t3[i].fidx = (int)i;
+    }
+    for (size_t i = 0; i < sizeof(t2keys) / sizeof(t2keys[0]); i++) {
         kform_make(&t2keys[i], &kf_t2[i]);
+        kf_t2[i].fam = KF_T2;
+        kf_t2[i].fidx = (int)i;
+    }
+    cpx_build(&cpx[KF_T3], kf_t3, (int)(sizeof(t3keys) / sizeof(t3keys[0])));
+    cpx_build(&cpx[KF_T2], kf_t2, (int)(sizeof(t2keys) / sizeof(t2keys[0])));
+}
+
+/* The LCS of the code points A with every key of family X (Hyyro's bit-vector form, as
+ * lcs_key), into OUT[key]. */
+static void
+lcs_family(const struct cpx *x, const uint32_t *a, int na, uint8_t *out)
+{
+    uint64_t v[32];
+    for (int k = 0; k < x->nkeys; k++)
+        v[k] = ~(uint64_t)0;
+    for (int i = 0; i < na; i++) {
+        unsigned h = cpx_slot(a[i]);
+        while (x->cp[h] != 0 && x->cp[h] != a[i])
+            h = (h + 1) & (CPX_SLOTS - 1);
+        if (x->cp[h] == 0)
+            continue; /* in no key */
+        for (int e = x->first[h], end = e + x->cnt[h]; e < end; e++) {
+            uint64_t u = v[x->key[e]] & x->mask[e];
+            v[x->key[e]] = (v[x->key[e]] + u) | (v[x->key[e]] - u);
+        }
+    }
+    for (int k = 0; k < x->nkeys; k++) {
+        int nc = x->kf[k].nc;
+        uint64_t all = nc >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << nc) - 1);
+        out[k] = (uint8_t)popcount64(~v[k] & all);
+    }
 }
 
 /* The form of key K: the cached one for an official key (or a copy of one), else one made
@@ -317,10 +433,11 @@ lcs_key(const uint32_t *a, int na, const struct kform *kf)
 }
 
 /* How well fragment form A matches a row key (0..1).  EXACT is set for an exact match of
- * the full or short core; LENRATIO receives len(fragment)/len(full core). */
+ * the full or short core; LENRATIO receives len(fragment)/len(full core).  LCSROW, when
+ * not NULL, holds the fragment's LCS with every key of KF's family (stream_lcs). */
 static double
 label_sim_form(const struct lform *fa, const struct rowkey *k, const struct kform *kf, int *exact,
-               double *lenratio, double floor)
+               double *lenratio, double floor, const uint8_t *lcsrow)
 {
     const uint32_t *a = fa->cp;
     int na = fa->n, num = fa->num;
@@ -339,7 +456,7 @@ label_sim_form(const struct lform *fa, const struct rowkey *k, const struct kfor
         sc = 0.95;
     } else {
         double c = 0;
-        if (cps_contain(a, na, s, ns)) {
+        if ((kf->sbloom & ~fa->bloom) == 0 && cps_contain(a, na, s, ns)) {
             /* The short form inside a longer fragment: good evidence unless the fragment
              * is much longer than the label (a header line, a sentence). */
             c = na <= nb + 6 ? 0.85 : 0.6;
@@ -351,7 +468,7 @@ label_sim_form(const struct lform *fa, const struct rowkey *k, const struct kfor
             ub = c;
         if (ub + (k->num && num == k->num ? 0.1 : 0) < floor - 1e-9)
             return -1;
-        int l = lcs_key(a, na, kf);
+        int l = lcsrow ? lcsrow[kf->fidx] : lcs_key(a, na, kf);
         sc = 2.0 * l / (na + nb);
         if (c > sc)
             sc = c;
@@ -374,8 +491,9 @@ label_sim(const char *f, size_t flen, const struct rowkey *k, int *exact, double
     struct kform *tmp = NULL;
     fa.n = core_cps(f, flen, a, MAXCP, 1, &fa.num);
     fa.cp = a;
+    fa.bloom = cps_bloom(a, fa.n);
     const struct kform *kf = kform_of(k, &tmp);
-    double sc = kf ? label_sim_form(&fa, k, kf, exact, lenratio, -1e9) : 0;
+    double sc = kf ? label_sim_form(&fa, k, kf, exact, lenratio, -1e9, NULL) : 0;
     if (kf == NULL)
         *exact = 0, *lenratio = 0;
     free(tmp);
@@ -413,6 +531,9 @@ struct stream {
     size_t gs_nv;
     struct lform *lf; /* per item: its label form (fragments), made by stream_forms */
     uint32_t *lfbuf;  /* the code points the forms point into */
+    /* Per item, the LCS of its form with each key of family lcs_fam (stream_lcs). */
+    uint8_t *lcs;
+    int lcs_fam, lcs_nk;
 };
 
 static void
@@ -421,6 +542,8 @@ stream_free(struct stream *st)
     free(st->v);
     free(st->lf);
     free(st->lfbuf);
+    free(st->lcs);
+    st->lcs = NULL;
     free(st->gs_s);
     free(st->gs_f);
     free(st->gs_w);
@@ -458,8 +581,28 @@ stream_forms(struct stream *st)
         size_t room = it->len < MAXCP ? it->len : MAXCP;
         st->lf[i].cp = st->lfbuf + used;
         st->lf[i].n = core_cps(it->s, it->len, st->lfbuf + used, (int)room, 1, &st->lf[i].num);
+        st->lf[i].bloom = cps_bloom(st->lf[i].cp, st->lf[i].n);
         used += (size_t)st->lf[i].n;
     }
+    return 0;
+}
+
+/* The LCS of every fragment's form with every key of family FAM (once per stream). */
+static int
+stream_lcs(struct stream *st, int fam)
+{
+    if (st->lcs != NULL || st->n == 0)
+        return 0;
+    pthread_once(&kf_once, kf_init);
+    const struct cpx *x = &cpx[fam];
+    st->lcs = malloc(st->n * (size_t)x->nkeys);
+    if (st->lcs == NULL)
+        return NJ_ENOMEM;
+    st->lcs_fam = fam;
+    st->lcs_nk = x->nkeys;
+    for (size_t i = 0; i < st->n; i++)
+        if (st->v[i].kind == IT_FRAG)
+            lcs_family(x, st->lf[i].cp, st->lf[i].n, st->lcs + i * (size_t)x->nkeys);
     return 0;
 }
 
@@ -870,7 +1013,9 @@ group_score(const struct stream *st, size_t v, size_t prev_v, const struct rowke
         int exact;
         double lr;
         /* Only a score above best / decay can change the outcome. */
-        double s = label_sim_form(&st->lf[j], k, kf, &exact, &lr, best / decay) * decay;
+        const uint8_t *lcsrow =
+            st->lcs != NULL && kf->fam == st->lcs_fam ? st->lcs + j * (size_t)st->lcs_nk : NULL;
+        double s = label_sim_form(&st->lf[j], k, kf, &exact, &lr, best / decay, lcsrow) * decay;
         if (s > best) {
             best = s;
             *best_frag = (int)j;
@@ -929,6 +1074,8 @@ align_with(struct stream *st, const struct rowkey *keys, const struct kform *con
            const int *widths, struct align *out)
 {
     if (stream_forms(st))
+        return NJ_ENOMEM;
+    if (nk > 0 && kf[0]->fam >= 0 && stream_lcs(st, kf[0]->fam))
         return NJ_ENOMEM;
     /* Value groups in order. */
     size_t nv = 0;
@@ -1701,7 +1848,7 @@ read_t2(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
         stream_free(&st);
         return NJ_ENOMEM;
     }
-    if (stream_forms(&st)) {
+    if (stream_forms(&st) || stream_lcs(&st, KF_T2)) {
         for (int k = 0; k < nk; k++)
             free(tmp[k]);
         stream_free(&st);

@@ -216,10 +216,31 @@ static const char *const placeholders[] = {
 static const char *const units[] = {"万元", "元",   "件", "个", "条", "次",
                                     "项",   "人次", "人", "份", NULL};
 
+/* Length of S when it is 1..15 ASCII digits and nothing else, else 0. */
+static size_t
+plain_digits(const char *s)
+{
+    size_t n = 0;
+    while (n < 16 && s[n] >= '0' && s[n] <= '9')
+        n++;
+    return n <= 15 && s[n] == '\0' ? n : 0;
+}
+
 void
 nj_num_parse(const char *s, struct nj_num *out)
 {
     memset(out, 0, sizeof(*out));
+    size_t pd = plain_digits(s);
+    if (pd) {
+        /* The common cell: what the general path below gives, without its passes. */
+        int64_t v = 0;
+        for (size_t i = 0; i < pd; i++)
+            v = v * 10 + (s[i] - '0');
+        out->kind = NJ_NUM_INT;
+        out->ival = v;
+        out->dval = (double)v; /* exact: below 2^53 */
+        return;
+    }
     char k[256];
     size_t n = nj_keyform(s, strlen(s), k, sizeof(k));
     if (n == 0) {
@@ -308,6 +329,8 @@ text:
 int
 nj_num_like(const char *s)
 {
+    if (plain_digits(s))
+        return 1;
     /* Quick answer for the common case, a word: numbers and placeholders never start
      * with a CJK ideograph other than 无 and 空. */
     const char *p = s, *end = s + strlen(s);
