@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 void nj_report_detect_format(struct nj_report *rep);
 
@@ -196,6 +199,43 @@ control_permille(const char *s, size_t len)
 {
     size_t ctl = 0, n = 0;
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
+#ifdef __SSE2__
+    /* Sixteen bytes at a time (SSE2 is part of x86-64); the bytes after each block are
+     * read for the two-byte tests, so the last 17 bytes go to the loop below. */
+    const __m128i c_m65 = _mm_set1_epi8(-65), c_20 = _mm_set1_epi8(0x20), c_m1 = _mm_set1_epi8(-1),
+                  c_tab = _mm_set1_epi8('\t'), c_lf = _mm_set1_epi8('\n'),
+                  c_cr = _mm_set1_epi8('\r'), c_ff = _mm_set1_epi8('\f'),
+                  c_del = _mm_set1_epi8(0x7F), c_c2 = _mm_set1_epi8((char)0xC2),
+                  c_ee = _mm_set1_epi8((char)0xEE), c_ef = _mm_set1_epi8((char)0xEF),
+                  c_m96 = _mm_set1_epi8(-96), c_m92 = _mm_set1_epi8(-92),
+                  c_bf = _mm_set1_epi8((char)0xBF), c_bd = _mm_set1_epi8((char)0xBD);
+    while (end - p >= 18) {
+        __m128i x = _mm_loadu_si128((const __m128i *)p);
+        __m128i x1 = _mm_loadu_si128((const __m128i *)(p + 1));
+        __m128i x2 = _mm_loadu_si128((const __m128i *)(p + 2));
+        /* not a continuation byte: signed > -65 (0x00..0x7F, 0xC0..0xFF) */
+        unsigned lead = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(x, c_m65));
+        /* C0 controls but tab, LF, CR, FF; DEL */
+        __m128i c0 = _mm_and_si128(_mm_cmplt_epi8(x, c_20), _mm_cmpgt_epi8(x, c_m1));
+        __m128i ok = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, c_tab), _mm_cmpeq_epi8(x, c_lf)),
+                                  _mm_or_si128(_mm_cmpeq_epi8(x, c_cr), _mm_cmpeq_epi8(x, c_ff)));
+        __m128i bad = _mm_or_si128(_mm_andnot_si128(ok, c0), _mm_cmpeq_epi8(x, c_del));
+        /* C2 80..9F (C1 controls): next byte signed < -96 */
+        bad = _mm_or_si128(bad, _mm_and_si128(_mm_cmpeq_epi8(x, c_c2), _mm_cmplt_epi8(x1, c_m96)));
+        /* EE (U+E000..U+EFFF) */
+        bad = _mm_or_si128(bad, _mm_cmpeq_epi8(x, c_ee));
+        /* EF 80..A3 (U+F000..U+F8FF), EF BF BD (U+FFFD); as the loop below, any next byte
+         * up to A3 counts (in valid UTF-8 it is a continuation byte) */
+        __m128i ef = _mm_cmpeq_epi8(x, c_ef);
+        __m128i pua = _mm_or_si128(_mm_cmplt_epi8(x1, c_m92), _mm_cmpgt_epi8(x1, c_m1));
+        __m128i fffd = _mm_and_si128(_mm_cmpeq_epi8(x1, c_bf), _mm_cmpeq_epi8(x2, c_bd));
+        bad = _mm_or_si128(bad, _mm_and_si128(ef, _mm_or_si128(pua, fffd)));
+        unsigned m = (unsigned)_mm_movemask_epi8(bad);
+        n += (size_t)__builtin_popcount(lead);
+        ctl += (size_t)__builtin_popcount(m);
+        p += 16;
+    }
+#endif
     for (; p < end; p++) {
         unsigned char b = *p;
         if (b >= 0x20 && b < 0x7F) {

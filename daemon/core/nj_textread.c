@@ -151,13 +151,13 @@ add_row(struct nj_doc *doc, const struct span *cells, size_t n, unsigned loc)
 static int
 has_gap(const char *t, size_t tl)
 {
-    for (size_t i = 0; i + 1 < tl; i++) {
-        if (t[i] == ' ' && t[i + 1] == ' ')
+    const char *end = t + tl, *q;
+    for (const char *p = t; (q = memchr(p, ' ', (size_t)(end - p))) != NULL; p = q + 1)
+        if (q + 1 < end && q[1] == ' ')
             return 1;
-        if ((unsigned char)t[i] == 0xE3 && i + 2 < tl && (unsigned char)t[i + 1] == 0x80 &&
-            (unsigned char)t[i + 2] == 0x80)
+    for (const char *p = t; (q = memchr(p, 0xE3, (size_t)(end - p))) != NULL; p = q + 1)
+        if (end - q >= 3 && (unsigned char)q[1] == 0x80 && (unsigned char)q[2] == 0x80)
             return 1;
-    }
     return 0;
 }
 
@@ -179,10 +179,19 @@ nj_textread(const char *text, size_t len, struct nj_doc *doc)
     unsigned line = 0;
     int in_table = 0;
     int rc = 0;
+    /* Without a CR anywhere, a line ends at the next LF (found by memchr). */
+    int has_cr = memchr(text, '\r', len) != NULL;
     while (p < end && rc == 0) {
-        const char *eol = p;
-        while (eol < end && *eol != '\n' && *eol != '\r')
-            eol++;
+        const char *eol;
+        if (!has_cr) {
+            eol = memchr(p, '\n', (size_t)(end - p));
+            if (eol == NULL)
+                eol = end;
+        } else {
+            eol = p;
+            while (eol < end && *eol != '\n' && *eol != '\r')
+                eol++;
+        }
         const char *next = eol;
         if (next < end && *next == '\r')
             next++;
@@ -205,7 +214,8 @@ nj_textread(const char *text, size_t len, struct nj_doc *doc)
         size_t n = 0;
         if (memchr(s, '\t', l) != NULL) {
             n = split_on(s, l, '\t', cells);
-        } else if (t[0] == '|' || count_char(t, tl, '|') >= 2 || (tl > 3 && has_bar(t, tl))) {
+        } else if (memchr(t, '|', tl) != NULL &&
+                   (t[0] == '|' || count_char(t, tl, '|') >= 2 || (tl > 3 && has_bar(t, tl)))) {
             if (is_md_separator(t, tl))
                 continue;
             const char *u = t;

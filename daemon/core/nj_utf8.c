@@ -156,17 +156,26 @@ nj_keyform(const char *s, size_t len, char *out, size_t out_size)
             out[o++] = (char)b;
             continue;
         }
-        if (b >= 0xE4 && b <= 0xE9 && end - p >= 3 && ((unsigned char)p[1] & 0xC0) == 0x80 &&
-            ((unsigned char)p[2] & 0xC0) == 0x80) {
-            /* U+4000..U+9FFF, the bulk of CJK ideographs: kept as they are. */
-            if (o + 4 > out_size)
-                break;
-            out[o] = p[0];
-            out[o + 1] = p[1];
-            out[o + 2] = p[2];
-            o += 3;
-            p += 3;
-            continue;
+        if (b >= 0xE4 && b <= 0xE9) {
+            /* U+4000..U+9FFF, the bulk of CJK ideographs: kept as they are, a run at a
+             * time (room for the run and the terminating NUL checked once). */
+            const unsigned char *u = (const unsigned char *)p;
+            size_t room = out_size > o ? (out_size - o - 1) / 3 : 0;
+            size_t avail = (size_t)(end - p) / 3, lim = room < avail ? room : avail, k = 0;
+            while (k < lim && (unsigned)(u[0] - 0xE4) <= 5 && (u[1] & 0xC0) == 0x80 &&
+                   (u[2] & 0xC0) == 0x80) {
+                u += 3;
+                k++;
+            }
+            if (k > 0) {
+                memcpy(out + o, p, 3 * k);
+                o += 3 * k;
+                p += 3 * k;
+                continue;
+            }
+            if (lim == 0 && avail > 0 && ((unsigned char)p[1] & 0xC0) == 0x80 &&
+                ((unsigned char)p[2] & 0xC0) == 0x80)
+                break; /* no room for it */
         }
         const char *q = p;
         uint32_t c0 = nj_u8_next(&q, end);

@@ -79,6 +79,46 @@ START_TEST(test_unreadable)
 }
 END_TEST
 
+/* Text with K copies of CTL spread among 1000 ideographs: the binary-data test counts
+ * control characters per mille of code points and refuses above 20. */
+static int
+binary_refused(const char *ctl, int k)
+{
+    size_t cl = strlen(ctl), cap = 3000 + (size_t)k * cl + 1, o = 0;
+    char *t = malloc(cap);
+    for (int i = 0; i < 1000; i++) {
+        memcpy(t + o, "公", 3);
+        o += 3;
+        if (k > 0 && i % (1000 / k) == 7 && i / (1000 / k) < k) {
+            memcpy(t + o, ctl, cl);
+            o += cl;
+        }
+    }
+    struct nj_result *res = nj_t_check(t, o, "t.txt", NJ_LANG_EN);
+    int refused = strstr(nj_result_json(res), "binary data") != NULL;
+    nj_result_free(res);
+    free(t);
+    return refused;
+}
+
+START_TEST(test_binary_threshold)
+{
+    /* 21 in 1021 code points is 20 per mille (kept), 22 in 1022 is 21 (refused). */
+    static const char *const counted[] = {
+        "\x01", "\x7f", "\xc2\x85", "\xee\x80\x80", "\xef\xa3\xbf", "\xef\xbf\xbd", NULL};
+    for (int i = 0; counted[i]; i++) {
+        ck_assert_msg(!binary_refused(counted[i], 21), "kind %d refused at 21", i);
+        ck_assert_msg(binary_refused(counted[i], 22), "kind %d not refused at 22", i);
+    }
+    /* Tab, form feed, C2 A0 (NBSP), EF BC 8C (full-width comma) and EF A4 80 (U+F900, a
+     * compatibility ideograph) are not control characters. */
+    static const char *const fine[] = {"\t",           "\f",           "\xc2\xa0",
+                                       "\xef\xbc\x8c", "\xef\xa4\x80", NULL};
+    for (int i = 0; fine[i]; i++)
+        ck_assert_msg(!binary_refused(fine[i], 100), "kind %d refused", i);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -88,6 +128,7 @@ main(void)
     tcase_add_test(tc, test_result_fields);
     tcase_add_test(tc, test_event);
     tcase_add_test(tc, test_unreadable);
+    tcase_add_test(tc, test_binary_threshold);
     suite_add_tcase(s, tc);
     return nj_t_run(s);
 }
