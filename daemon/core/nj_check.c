@@ -194,6 +194,17 @@ sniff(const unsigned char *b, size_t len, const char *name, struct sniff *s)
  * valid UTF-8 (nj_decode's output), so this works on bytes: a code point is a byte that
  * is not a continuation byte, and the characters counted are told by their first bytes
  * (C2 80..9F; EE; EF 80..A3; EF BF BD). */
+#ifdef __SSE2__
+static size_t
+popcount16(unsigned x)
+{
+    x = x - ((x >> 1) & 0x5555u);
+    x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+    x = (x + (x >> 4)) & 0x0F0Fu;
+    return (x + (x >> 8)) & 0x1Fu;
+}
+#endif
+
 static int
 control_permille(const char *s, size_t len)
 {
@@ -231,8 +242,8 @@ control_permille(const char *s, size_t len)
         __m128i fffd = _mm_and_si128(_mm_cmpeq_epi8(x1, c_bf), _mm_cmpeq_epi8(x2, c_bd));
         bad = _mm_or_si128(bad, _mm_and_si128(ef, _mm_or_si128(pua, fffd)));
         unsigned m = (unsigned)_mm_movemask_epi8(bad);
-        n += (size_t)__builtin_popcount(lead);
-        ctl += (size_t)__builtin_popcount(m);
+        n += popcount16(lead);
+        ctl += m ? popcount16(m) : 0;
         p += 16;
     }
 #endif

@@ -7,6 +7,7 @@
  * crawler text.  Table rows that also start with 一、 二、 三、 四、 (本年新收, 上年结转,
  * 本年度办理结果, 结转下年度) carry none of the key words and are not taken for parts.
  */
+#define _GNU_SOURCE /* memmem */
 #include "nj_model.h"
 #include "nj_utf8.h"
 
@@ -158,6 +159,56 @@ cut_cps(const char *p, size_t maxcp, struct nj_arena *a)
     return nj_arena_strndup(a, p, (size_t)(q - p));
 }
 
+/* A part heading candidate: the numeral at P (its code point C) in block I, AT_START when
+ * only spaces, '#' and U+3000 come before it in the block. */
+static void
+part_candidate(struct nj_report *rep, size_t i, const struct nj_block *b, const char *p,
+               const char *end, int at_start)
+{
+    const char *t = b->text, *q = p;
+    uint32_t c = nj_u8_next(&q, end);
+    int num = cjk_numeral_value(c);
+    if (!(num >= 1 && num <= 6 && q < end))
+        return;
+    const char *r = q;
+    uint32_t d = nj_u8_next(&r, end);
+    if (!(d == 0x3001 || d == 0xFF0E || d == '.' || d == ' ' || d == 0x3000))
+        return;
+    char k[512];
+    size_t left = (size_t)(end - r);
+    nj_keyform(r, left < 300 ? left : 300, k, sizeof(k));
+    int part = part_by_words(k);
+    /* Inside a line only a comma-like mark counts, and only if the words follow at once
+     * (crawler text runs headings into sentences). */
+    if (!part || !(at_start || d == 0x3001))
+        return;
+    struct nj_part *pt = &rep->parts[part];
+    if (pt->found)
+        return;
+    pt->found = 1;
+    pt->numeral = num;
+    pt->block = i;
+    pt->off = (size_t)(p - t);
+    pt->loc = b->loc;
+    size_t offcp = nj_u8_count(official_heading[part], strlen(official_heading[part]));
+    size_t linecp = nj_u8_count(p, strcspn(p, "\n"));
+    pt->heading = cut_cps(p, at_start && linecp <= offcp + 12 ? linecp : offcp, rep->arena);
+    char hk[512], ok[256];
+    nj_keyform(pt->heading ? pt->heading : "", pt->heading ? strlen(pt->heading) : 0, hk,
+               sizeof(hk));
+    nj_keyform(official_heading[part], strlen(official_heading[part]), ok, sizeof(ok));
+    /* Compare without the numeral: a wrong numeral is SEC.ORDER. */
+    const char *hw = strstr(hk, "、");
+    const char *ow = strstr(ok, "、");
+    hw = hw ? hw + 3 : hk;
+    ow = ow ? ow + 3 : ok;
+    pt->heading_variant = strncmp(hw, ow, strlen(ow)) != 0;
+}
+
+/* Part headings: a numeral 一..六 at the start of a block (after spaces and '#') followed
+ * by 、 ． . or a space, or anywhere followed by 、, then the part's key words.  The first
+ * in document order names each part.  (The text is valid UTF-8, so a byte search for 、
+ * finds only whole characters, and the three bytes before it are one.) */
 static void
 find_parts(struct nj_report *rep)
 {
@@ -167,54 +218,20 @@ find_parts(struct nj_report *rep)
         if (b->kind != NJ_BLOCK_TEXT)
             continue;
         const char *t = b->text, *end = t + strlen(t);
-        const char *p = t;
-        int at_start = 1;
-        while (p < end) {
-            const char *q = p;
+        const char *s0 = t;
+        while (s0 < end) {
+            const char *q = s0;
             uint32_t c = nj_u8_next(&q, end);
-            int num = cjk_numeral_value(c);
-            if (num >= 1 && num <= 6 && q < end) {
-                const char *r = q;
-                uint32_t d = nj_u8_next(&r, end);
-                if (d == 0x3001 || d == 0xFF0E || d == '.' || d == ' ' || d == 0x3000) {
-                    char k[512];
-                    size_t left = (size_t)(end - r);
-                    nj_keyform(r, left < 300 ? left : 300, k, sizeof(k));
-                    int part = part_by_words(k);
-                    /* Inside a line only a comma-like mark counts, and only if the words
-                     * follow at once (crawler text runs headings into sentences). */
-                    if (part && (at_start || d == 0x3001)) {
-                        struct nj_part *pt = &rep->parts[part];
-                        if (!pt->found) {
-                            pt->found = 1;
-                            pt->numeral = num;
-                            pt->block = i;
-                            pt->off = (size_t)(p - t);
-                            pt->loc = b->loc;
-                            size_t offcp =
-                                nj_u8_count(official_heading[part], strlen(official_heading[part]));
-                            size_t linecp = nj_u8_count(p, strcspn(p, "\n"));
-                            pt->heading = cut_cps(
-                                p, at_start && linecp <= offcp + 12 ? linecp : offcp, rep->arena);
-                            char hk[512], ok[256];
-                            nj_keyform(pt->heading ? pt->heading : "",
-                                       pt->heading ? strlen(pt->heading) : 0, hk, sizeof(hk));
-                            nj_keyform(official_heading[part], strlen(official_heading[part]), ok,
-                                       sizeof(ok));
-                            /* Compare without the numeral: a wrong numeral is SEC.ORDER. */
-                            const char *hw = strstr(hk, "、");
-                            const char *ow = strstr(ok, "、");
-                            hw = hw ? hw + 3 : hk;
-                            ow = ow ? ow + 3 : ok;
-                            pt->heading_variant = strncmp(hw, ow, strlen(ow)) != 0;
-                        }
-                    }
-                }
-            }
             if (!(c == ' ' || c == '#' || c == 0x3000))
-                at_start = 0;
-            p = q;
+                break;
+            s0 = q;
         }
+        if (s0 >= end)
+            continue;
+        part_candidate(rep, i, b, s0, end, 1);
+        for (const char *q = s0; (q = memmem(q, (size_t)(end - q), "、", 3)) != NULL; q += 3)
+            if (q - 3 > s0) /* room for a numeral before it, after the one at s0 */
+                part_candidate(rep, i, b, q - 3, end, 0);
     }
     /* Bodies: from each heading to the next heading in document order. */
     for (int p = 1; p <= 6; p++) {

@@ -1244,16 +1244,28 @@ check_text(struct ctx *c)
                                            "全部办理完毕",
                                            "全部按时办结",
                                            NULL};
-        for (int i = 0; all && done[i]; i++) {
-            if (strstr(all, done[i])) {
-                struct nj_where w2 = {0};
-                add(c, "TEXT.ALL_DONE", &w2,
-                    "正文称“%s”，但表三“结转下年度继续办理”为 %lld 件，两者矛盾。",
-                    "The text says '%s' but table 3 carries %lld applications forward to next "
-                    "year.",
-                    done[i], (long long)r25);
+        /* Every phrase has one 办: find each 办 once and try the phrases around it; the
+         * first phrase in the list that occurs anywhere is the one quoted. */
+        int first = -1;
+        size_t al = all ? strlen(all) : 0;
+        for (const char *q = all; q != NULL && first != 0;) {
+            q = memmem(q, al - (size_t)(q - all), "办", 3);
+            if (q == NULL)
                 break;
+            for (int i = 0; done[i] && (first < 0 || i < first); i++) {
+                size_t off = (size_t)(strstr(done[i], "办") - done[i]), dl = strlen(done[i]);
+                if ((size_t)(q - all) >= off && (size_t)(q - all) - off + dl <= al &&
+                    memcmp(q - off, done[i], dl) == 0)
+                    first = i;
             }
+            q += 3;
+        }
+        if (first >= 0) {
+            struct nj_where w2 = {0};
+            add(c, "TEXT.ALL_DONE", &w2,
+                "正文称“%s”，但表三“结转下年度继续办理”为 %lld 件，两者矛盾。",
+                "The text says '%s' but table 3 carries %lld applications forward to next year.",
+                done[first], (long long)r25);
         }
     }
     const struct nj_part *p6 = &rep->parts[6];
