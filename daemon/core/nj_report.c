@@ -7,7 +7,6 @@
  * crawler text.  Table rows that also start with 一、 二、 三、 四、 (本年新收, 上年结转,
  * 本年度办理结果, 结转下年度) carry none of the key words and are not taken for parts.
  */
-#define _GNU_SOURCE /* memmem */
 #include "nj_model.h"
 #include "nj_utf8.h"
 
@@ -229,7 +228,7 @@ find_parts(struct nj_report *rep)
         if (s0 >= end)
             continue;
         part_candidate(rep, i, b, s0, end, 1);
-        for (const char *q = s0; (q = memmem(q, (size_t)(end - q), "、", 3)) != NULL; q += 3)
+        for (const char *q = s0; (q = nj_find_rare(q, (size_t)(end - q), "、", 3)) != NULL; q += 3)
             if (q - 3 > s0) /* room for a numeral before it, after the one at s0 */
                 part_candidate(rep, i, b, q - 3, end, 0);
     }

@@ -8,7 +8,6 @@
  * digits of a row ran together and can be split several ways, an identity is reported
  * only when it fails under every split.
  */
-#define _GNU_SOURCE /* memmem */
 #include "nj_buf.h"
 #include "nj_model.h"
 #include "nj_utf8.h"
@@ -282,8 +281,9 @@ cjk_at_least(const char *s, size_t want)
 static int
 has_any(const char *s, const char *const *words)
 {
+    size_t sl = strlen(s);
     for (int i = 0; words[i]; i++)
-        if (strstr(s, words[i]))
+        if (nj_memfind(s, sl, words[i], strlen(words[i])))
             return 1;
     return 0;
 }
@@ -1102,7 +1102,7 @@ number_after(const char *s, const char *kw, int window, unsigned *pos_out)
 {
     const char *p = s, *end = s + strlen(s);
     size_t kl = strlen(kw);
-    while ((p = memmem(p, (size_t)(end - p), kw, kl)) != NULL) {
+    while ((p = nj_memfind(p, (size_t)(end - p), kw, kl)) != NULL) {
         const char *q = p + kl;
         int cps = 0;
         while (q < end && cps < window) {
@@ -1249,7 +1249,7 @@ check_text(struct ctx *c)
         int first = -1;
         size_t al = all ? strlen(all) : 0;
         for (const char *q = all; q != NULL && first != 0;) {
-            q = memmem(q, al - (size_t)(q - all), "办", 3);
+            q = nj_memfind(q, al - (size_t)(q - all), "办", 3);
             if (q == NULL)
                 break;
             for (int i = 0; done[i] && (first < 0 || i < first); i++) {

@@ -5,6 +5,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 uint32_t
 nj_u8_next_slow(const char **pp, const char *end)
@@ -356,4 +359,51 @@ nj_num_like(const char *s)
     struct nj_num v;
     nj_num_parse(s, &v);
     return v.kind == NJ_NUM_PLACEHOLDER || v.kind == NJ_NUM_INT || v.kind == NJ_NUM_DECIMAL;
+}
+
+const char *
+nj_find_rare(const char *h, size_t hn, const char *needle, size_t n)
+{
+    if (n == 0)
+        return h;
+    const char *end = h + hn, *q = h;
+    while ((size_t)(end - q) >= n && (q = memchr(q, needle[0], (size_t)(end - q) - n + 1))) {
+        if (memcmp(q + 1, needle + 1, n - 1) == 0)
+            return q;
+        q++;
+    }
+    return NULL;
+}
+
+const char *
+nj_memfind(const char *h, size_t hn, const char *needle, size_t n)
+{
+    if (n == 0)
+        return h;
+    if (n > hn)
+        return NULL;
+    size_t q = 0, last = hn - n; /* candidate starts 0..last */
+#ifdef __SSE2__
+    if (n >= 2) {
+        const __m128i a = _mm_set1_epi8(needle[n - 2]), b = _mm_set1_epi8(needle[n - 1]);
+        /* Reads h[q + n - 2 .. q + n + 14]: needs q + n + 15 <= hn. */
+        while (q + n + 15 <= hn) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(h + q + n - 2));
+            __m128i y = _mm_loadu_si128((const __m128i *)(h + q + n - 1));
+            unsigned m = (unsigned)_mm_movemask_epi8(
+                _mm_and_si128(_mm_cmpeq_epi8(x, a), _mm_cmpeq_epi8(y, b)));
+            while (m) {
+                unsigned bit = (unsigned)__builtin_ctz(m);
+                if (memcmp(h + q + bit, needle, n - 2) == 0)
+                    return h + q + bit;
+                m &= m - 1;
+            }
+            q += 16;
+        }
+    }
+#endif
+    for (; q <= last; q++)
+        if (h[q] == needle[0] && memcmp(h + q, needle, n) == 0)
+            return h + q;
+    return NULL;
 }

@@ -36,6 +36,18 @@ size_t nj_u8_put(char *out, uint32_t cp);
 /* Number of code points in S[0..LEN). */
 size_t nj_u8_count(const char *s, size_t len);
 
+/* The first occurrence of the N-byte string NEEDLE in H[0..HN), found with memchr on its
+ * first byte: fast when that byte is rare in the text (the lead byte E3 of CJK
+ * punctuation such as 、, say), unlike memmem.  NULL when absent. */
+const char *nj_find_rare(const char *h, size_t hn, const char *needle, size_t n);
+
+/* The first occurrence of NEEDLE (N bytes) in H[0..HN), or NULL.  Candidates are
+ * screened by the needle's last two bytes, sixteen positions at a time: for a needle
+ * ending in a Chinese character those are its two continuation bytes, which pick out
+ * that character among thousands (a search on the first bytes matches every character
+ * that shares a lead byte). */
+const char *nj_memfind(const char *h, size_t hn, const char *needle, size_t n);
+
 /*
  * The key form of a label, used for matching and never shown to users: full-width ASCII
  * becomes ASCII (（）→(), ０-９→0-9), all whitespace (including U+3000 and NBSP) and

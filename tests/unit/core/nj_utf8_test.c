@@ -68,6 +68,39 @@ START_TEST(test_decode_cp)
 }
 END_TEST
 
+/* nj_memfind and nj_find_rare agree with a plain search on random text over a small
+ * alphabet (many partial matches), for every needle length and position. */
+static const char *
+naive_find(const char *h, size_t hn, const char *nd, size_t n)
+{
+    for (size_t i = 0; i + n <= hn; i++)
+        if (memcmp(h + i, nd, n) == 0)
+            return h + i;
+    return n == 0 ? h : NULL;
+}
+
+START_TEST(test_memfind)
+{
+    char h[300], nd[12];
+    unsigned x = 7;
+    for (int round = 0; round < 3000; round++) {
+        size_t hn = (size_t)(round % 97) * 3 % 300, n = (size_t)(round % 11) + 1;
+        for (size_t i = 0; i < hn; i++) {
+            x = x * 1103515245u + 12345u;
+            h[i] = "ab\xe3\x80\x81"[(x >> 16) % 5];
+        }
+        for (size_t i = 0; i < n; i++) {
+            x = x * 1103515245u + 12345u;
+            nd[i] = "ab\xe3\x80\x81"[(x >> 16) % 5];
+        }
+        if (hn >= n && round % 3 == 0) /* plant it sometimes, at a random place */
+            memcpy(h + (x >> 8) % (hn - n + 1), nd, n);
+        ck_assert_ptr_eq(nj_memfind(h, hn, nd, n), naive_find(h, hn, nd, n));
+        ck_assert_ptr_eq(nj_find_rare(h, hn, nd, n), naive_find(h, hn, nd, n));
+    }
+}
+END_TEST
+
 int
 main(void)
 {
@@ -76,6 +109,7 @@ main(void)
     tcase_add_test(tc, test_keyform);
     tcase_add_test(tc, test_numbers);
     tcase_add_test(tc, test_decode_cp);
+    tcase_add_test(tc, test_memfind);
     suite_add_tcase(s, tc);
     return nj_t_run(s);
 }
