@@ -31,6 +31,12 @@ nj_u8_next(const char **p, const char *end)
     }
     return nj_u8_next_slow(p, end);
 }
+/* The length in bytes (a multiple of 3) of the run of three-byte sequences at P (before
+ * END) whose lead bytes lie in LO..HI (both within E1..EC, where every continuation pair
+ * is valid: no overlong form, no surrogate) and whose other bytes are continuation bytes.
+ * With SSE2, five characters at a time. */
+size_t nj_u8_run3(const char *p, const char *end, unsigned lo, unsigned hi);
+
 /* Encodes CP into OUT (at least 4 bytes); returns the number of bytes. */
 size_t nj_u8_put(char *out, uint32_t cp);
 /* Number of code points in S[0..LEN). */

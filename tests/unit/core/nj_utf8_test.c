@@ -101,6 +101,32 @@ START_TEST(test_memfind)
 }
 END_TEST
 
+/* nj_u8_run3 (five characters at a time with SSE2) agrees with a plain loop on runs of
+ * ideographs broken at random places by ASCII, other lead bytes or bad continuations. */
+START_TEST(test_run3)
+{
+    unsigned char buf[200];
+    unsigned x = 11;
+    for (int round = 0; round < 5000; round++) {
+        size_t n = (size_t)(round % 67) * 3;
+        for (size_t i = 0; i < n; i += 3) {
+            x = x * 1103515245u + 12345u;
+            buf[i] = (unsigned char)(0xE3 + (x >> 16) % 8); /* E3..EA: some outside E4..E9 */
+            buf[i + 1] = (unsigned char)(0x80 + (x >> 8) % 64);
+            buf[i + 2] = (unsigned char)(0x80 + (x >> 20) % 64);
+        }
+        x = x * 1103515245u + 12345u;
+        if (n > 0 && round % 2) /* one damaged byte */
+            buf[(x >> 8) % n] = (unsigned char)"a\x41\xc0\x7f\xff"[(x >> 20) % 5];
+        size_t want = 0;
+        while (want + 3 <= n && buf[want] >= 0xE4 && buf[want] <= 0xE9 &&
+               (buf[want + 1] & 0xC0) == 0x80 && (buf[want + 2] & 0xC0) == 0x80)
+            want += 3;
+        ck_assert_uint_eq(nj_u8_run3((const char *)buf, (const char *)buf + n, 0xE4, 0xE9), want);
+    }
+}
+END_TEST
+
 int
 main(void)
 {
@@ -110,6 +136,7 @@ main(void)
     tcase_add_test(tc, test_numbers);
     tcase_add_test(tc, test_decode_cp);
     tcase_add_test(tc, test_memfind);
+    tcase_add_test(tc, test_run3);
     suite_add_tcase(s, tc);
     return nj_t_run(s);
 }
