@@ -72,7 +72,10 @@ nj_doc_add_text(struct nj_doc *d, const char *utf8, size_t len, unsigned loc, un
     b->loc = loc;
     b->heading = heading;
     b->text = nj_arena_strndup(d->arena, utf8, len);
-    return b->text ? NJ_OK : NJ_ENOMEM;
+    if (b->text == NULL)
+        return NJ_ENOMEM;
+    b->text_len = strlen(b->text); /* len, unless the input held a NUL */
+    return NJ_OK;
 }
 
 int
@@ -128,6 +131,8 @@ nj_doc_add_cell(struct nj_doc *d, const char *utf8, size_t len, unsigned col, un
     }
     struct nj_cell *c = &b->cells[b->n_cells];
     c->text = nj_arena_strndup(d->arena, utf8, len);
+    if (c->text != NULL)
+        c->len = strlen(c->text);
     if (c->text == NULL)
         return NJ_ENOMEM;
     c->col = col;

@@ -27,6 +27,7 @@ enum nj_loc_kind { NJ_LOC_LINE = 0, NJ_LOC_PARAGRAPH = 1 };
 
 struct nj_cell {
     const char *text; /* UTF-8, NUL-terminated, whitespace as in the source */
+    size_t len;       /* strlen(text) */
     unsigned col;     /* grid column, 0-based */
     unsigned flags;
 };
@@ -38,6 +39,7 @@ struct nj_block {
     unsigned row;     /* for rows: the 1-based row number within its table */
     unsigned heading; /* for text: heading level hint (0 = body text) */
     const char *text; /* for text blocks */
+    size_t text_len;  /* strlen(text) */
     struct nj_cell *cells;
     size_t n_cells;
 };

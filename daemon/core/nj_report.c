@@ -109,10 +109,10 @@ join_blocks(const struct nj_doc *doc, struct nj_arena *a)
     for (size_t i = 0; i < nb; i++) {
         const struct nj_block *b = nj_doc_block(doc, i);
         if (b->kind == NJ_BLOCK_TEXT) {
-            total += strlen(b->text) + 1;
+            total += b->text_len + 1;
         } else {
             for (size_t c = 0; c < b->n_cells; c++)
-                total += strlen(b->cells[c].text) + 1;
+                total += b->cells[c].len + 1;
             if (b->n_cells == 0)
                 total++;
         }
@@ -124,13 +124,13 @@ join_blocks(const struct nj_doc *doc, struct nj_arena *a)
     for (size_t i = 0; i < nb; i++) {
         const struct nj_block *b = nj_doc_block(doc, i);
         if (b->kind == NJ_BLOCK_TEXT) {
-            size_t l = strlen(b->text);
+            size_t l = b->text_len;
             memcpy(s + o, b->text, l);
             o += l;
             s[o++] = '\n';
         } else {
             for (size_t c = 0; c < b->n_cells; c++) {
-                size_t l = strlen(b->cells[c].text);
+                size_t l = b->cells[c].len;
                 memcpy(s + o, b->cells[c].text, l);
                 o += l;
                 s[o++] = c + 1 < b->n_cells ? '\t' : '\n';
@@ -216,7 +216,7 @@ find_parts(struct nj_report *rep)
         const struct nj_block *b = nj_doc_block(rep->doc, i);
         if (b->kind != NJ_BLOCK_TEXT)
             continue;
-        const char *t = b->text, *end = t + strlen(t);
+        const char *t = b->text, *end = t + b->text_len;
         const char *s0 = t;
         while (s0 < end) {
             const char *q = s0;
@@ -257,10 +257,10 @@ find_parts(struct nj_report *rep)
         for (size_t i = pt->block; i < nb && i <= eb; i++) {
             const struct nj_block *b = nj_doc_block(rep->doc, i);
             if (b->kind == NJ_BLOCK_TEXT)
-                cap += strlen(b->text) + 1;
+                cap += b->text_len + 1;
             else {
                 for (size_t c = 0; c < b->n_cells; c++)
-                    cap += strlen(b->cells[c].text) + 1;
+                    cap += b->cells[c].len + 1;
                 cap += 1; /* the row's '\n' */
             }
         }
@@ -272,7 +272,7 @@ find_parts(struct nj_report *rep)
             if (b->kind == NJ_BLOCK_TEXT) {
                 const char *s = b->text;
                 size_t from = i == pt->block ? pt->off : 0;
-                size_t to = strlen(s);
+                size_t to = b->text_len;
                 if (i == eb && eoff < to)
                     to = eoff;
                 if (i == pt->block && pt->heading) {
@@ -287,7 +287,7 @@ find_parts(struct nj_report *rep)
                 }
             } else if (i < eb) {
                 for (size_t c = 0; c < b->n_cells; c++) {
-                    size_t l = strlen(b->cells[c].text);
+                    size_t l = b->cells[c].len;
                     memcpy(bl.s + bl.n, b->cells[c].text, l);
                     bl.n += l;
                     bl.s[bl.n++] = ' ';
@@ -345,7 +345,7 @@ find_title(struct nj_report *rep)
         if (b->kind != NJ_BLOCK_TEXT)
             continue;
         char k[1024];
-        size_t kl = nj_keyform(b->text, strlen(b->text), k, sizeof(k));
+        size_t kl = nj_keyform(b->text, b->text_len, k, sizeof(k));
         if (kl > 300)
             continue; /* a paragraph, not a title */
         int si = -1;

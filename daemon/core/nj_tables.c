@@ -970,7 +970,7 @@ build_stream(const struct nj_report *rep, const struct layout *lay, size_t a, si
     for (size_t i = 0; i < nb; i++) {
         size_t bs = lay->start[i];
         const struct nj_block *blk = nj_doc_block(rep->doc, i);
-        size_t blen = blk->kind == NJ_BLOCK_TEXT ? strlen(blk->text) : 0;
+        size_t blen = blk->kind == NJ_BLOCK_TEXT ? blk->text_len : 0;
         if (blk->kind == NJ_BLOCK_ROW) {
             if (bs >= a && bs < b)
                 add_row_items(st, blk, (long)i, rep->arena);
@@ -1934,10 +1934,10 @@ nj_report_read_tables(struct nj_report *rep)
         const struct nj_block *b = nj_doc_block(rep->doc, i);
         lay.start[i] = off;
         if (b->kind == NJ_BLOCK_TEXT) {
-            off += strlen(b->text) + 1;
+            off += b->text_len + 1;
         } else {
             for (size_t c = 0; c < b->n_cells; c++)
-                off += strlen(b->cells[c].text) + 1;
+                off += b->cells[c].len + 1;
             if (b->n_cells == 0)
                 off++;
         }

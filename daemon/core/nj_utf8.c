@@ -220,8 +220,11 @@ static const char *const placeholders[] = {
     "null", "NULL", "*",   "×", "x",  "X",  "—",  "——", "…",   "...", NULL,
 };
 
-static const char *const units[] = {"万元", "元",   "件", "个", "条", "次",
-                                    "项",   "人次", "人", "份", NULL};
+static const struct {
+    const char *s;
+    size_t len;
+} units[] = {{"万元", 6}, {"元", 3},   {"件", 3}, {"个", 3}, {"条", 3}, {"次", 3},
+             {"项", 3},   {"人次", 6}, {"人", 3}, {"份", 3}, {NULL, 0}};
 
 /* Length of S when it is 1..15 ASCII digits and nothing else, else 0. */
 static size_t
@@ -269,12 +272,12 @@ nj_num_parse(const char *s, struct nj_num *out)
         out->annotated = 1;
     }
     /* Unit suffix. */
-    for (int i = 0; !(k[n - 1] >= '0' && k[n - 1] <= '9') && units[i]; i++) {
-        size_t ul = strlen(units[i]);
-        if (n > ul && strcmp(k + n - ul, units[i]) == 0) {
+    for (int i = 0; !(k[n - 1] >= '0' && k[n - 1] <= '9') && units[i].s; i++) {
+        size_t ul = units[i].len;
+        if (n > ul && memcmp(k + n - ul, units[i].s, ul) == 0) {
             k[n - ul] = '\0';
             n -= ul;
-            strncpy(out->unit, units[i], sizeof(out->unit) - 1);
+            memcpy(out->unit, units[i].s, ul + 1);
             break;
         }
     }
