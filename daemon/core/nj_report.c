@@ -472,9 +472,9 @@ find_period(struct nj_report *rep)
     static const char *const words[] = {"统计期限", "统计时限", "统计时间", "统计区间",
                                         "统计周期", "数据统计", "统计期",   NULL};
     for (int i = 0; words[i] && !anchor; i++) {
-        anchor = strstr(k, words[i]);
-        if (anchor != NULL && anchor - k > 20000)
-            anchor = NULL; /* not in the preamble or part 一 */
+        /* Only a start within the first 20000 bytes counts (the preamble or part 一). */
+        size_t wl = strlen(words[i]), win = kl < 20000 + wl ? kl : 20000 + wl;
+        anchor = nj_memfind(k, win, words[i], wl);
     }
     if (anchor != NULL) {
         for (const char *p = anchor; p < anchor + 120 && p < k + kl; p++) {

@@ -191,12 +191,21 @@ popcount64(uint64_t x)
 }
 
 static int
+cps_eq(const uint32_t *a, const uint32_t *b, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
+static int
 cps_contain(const uint32_t *hay, int nh, const uint32_t *needle, int nn)
 {
     if (nn == 0 || nn > nh)
         return 0;
     for (int i = 0; i + nn <= nh; i++)
-        if (hay[i] == needle[0] && memcmp(hay + i, needle, sizeof(uint32_t) * (size_t)nn) == 0)
+        if (hay[i] == needle[0] && cps_eq(hay + i, needle, nn))
             return 1;
     return 0;
 }
@@ -448,10 +457,10 @@ label_sim_form(const struct lform *fa, const struct rowkey *k, const struct kfor
     if (na == 0)
         return 0;
     double sc;
-    if (na == nb && memcmp(a, b, sizeof(uint32_t) * (size_t)na) == 0) {
+    if (na == nb && cps_eq(a, b, na)) {
         *exact = 1;
         sc = 1.0;
-    } else if (na == ns && memcmp(a, s, sizeof(uint32_t) * (size_t)na) == 0) {
+    } else if (na == ns && cps_eq(a, s, na)) {
         *exact = 1;
         sc = 0.95;
     } else {
@@ -1401,9 +1410,11 @@ read_group(const struct item *g, int width, const int *money, struct nj_val *val
 /* ---- regions --------------------------------------------------------------------- */
 
 static size_t
-find_from(const char *all, size_t from, const char *needle)
+find_from(const char *all, size_t total, size_t from, const char *needle)
 {
-    const char *p = strstr(all + from, needle);
+    if (from > total)
+        return (size_t)-1;
+    const char *p = nj_memfind(all + from, total - from, needle, strlen(needle));
     return p ? (size_t)(p - all) : (size_t)-1;
 }
 
@@ -1953,18 +1964,20 @@ nj_report_read_tables(struct nj_report *rep)
     /* Table 三: from its note, header or first row to the first mention of 行政复议. */
     size_t s3 = NONE;
     size_t from3 = part_off[3] != NONE ? part_off[3] : 0;
-    s3 = min_pos(find_from(all, from3, "勾稽关系"), find_from(all, from3, "申请人情况"));
-    s3 = min_pos(s3, find_from(all, from3, "本年新收政府信息公开申请"));
-    s3 = min_pos(s3, find_from(all, from3, "本年新收政府信息公开"));
+    s3 = min_pos(find_from(all, total, from3, "勾稽关系"),
+                 find_from(all, total, from3, "申请人情况"));
+    s3 = min_pos(s3, find_from(all, total, from3, "本年新收政府信息公开申请"));
+    s3 = min_pos(s3, find_from(all, total, from3, "本年新收政府信息公开"));
     if (s3 == NONE && from3 != 0) {
-        s3 = min_pos(find_from(all, 0, "勾稽关系"), find_from(all, 0, "本年新收政府信息公开申请"));
+        s3 = min_pos(find_from(all, total, 0, "勾稽关系"),
+                     find_from(all, total, 0, "本年新收政府信息公开申请"));
     }
     if (s3 != NONE && part_off[3] != NONE && part_off[3] < s3)
         s3 = part_off[3];
     size_t e3 = NONE;
     if (s3 != NONE) {
-        size_t r25 = find_from(all, s3, "结转下年度");
-        size_t fy = find_from(all, r25 != NONE ? r25 : s3, "行政复议");
+        size_t r25 = find_from(all, total, s3, "结转下年度");
+        size_t fy = find_from(all, total, r25 != NONE ? r25 : s3, "行政复议");
         e3 = fy;
         if (part_off[4] != NONE && part_off[4] > s3 && part_off[4] < e3)
             e3 = part_off[4];
@@ -1979,18 +1992,18 @@ nj_report_read_tables(struct nj_report *rep)
     if (s4 == NONE && part_off[4] != NONE)
         s4 = part_off[4];
     if (s4 == NONE)
-        s4 = find_from(all, 0, "行政复议");
+        s4 = find_from(all, total, 0, "行政复议");
     if (rc == 0 && s4 != NONE) {
         size_t e4 = part_off[5] != NONE && part_off[5] > s4 ? part_off[5] : NONE;
         if (e4 == NONE)
-            e4 = min_pos(find_from(all, s4, "存在的主要问题"), total);
+            e4 = min_pos(find_from(all, total, s4, "存在的主要问题"), total);
         if (part_off[6] != NONE && part_off[6] > s4 && part_off[6] < e4)
             e4 = part_off[6];
         rc = read_t4(rep, &lay, s4, e4);
     }
     /* Table 二: from part 二 (or the first 第二十条 caption) to table 三. */
     size_t s2 = part_off[2];
-    size_t cap = find_from(all, 0, "第二十条第");
+    size_t cap = find_from(all, total, 0, "第二十条第");
     if (s2 == NONE || (cap != NONE && cap < s2 && (s3 == NONE || cap < s3)))
         s2 = s2 == NONE ? cap : s2;
     if (rc == 0 && s2 != NONE) {

@@ -405,27 +405,3 @@ nj_memfind(const char *h, size_t hn, const char *needle, size_t n)
             return h + q;
     return NULL;
 }
-
-size_t
-nj_u8_run3(const char *p, const char *end, unsigned lo, unsigned hi)
-{
-    const unsigned char *u = (const unsigned char *)p, *e = (const unsigned char *)end;
-#ifdef __SSE2__
-    /* Bytes compared as signed: leads LO..HI, continuations 0x80..0xBF (-128..-65). */
-    const __m128i lo1 = _mm_set1_epi8((char)(lo - 1)), hi1 = _mm_set1_epi8((char)(hi + 1)),
-                  c_m64 = _mm_set1_epi8(-64);
-    while (e - u >= 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)u);
-        unsigned lead = (unsigned)_mm_movemask_epi8(
-            _mm_and_si128(_mm_cmpgt_epi8(x, lo1), _mm_cmplt_epi8(x, hi1)));
-        unsigned cont = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(x, c_m64));
-        /* bytes 0..14: leads at 0 3 6 9 12, continuations elsewhere */
-        if ((lead & 0x1249u) != 0x1249u || (cont & 0x6DB6u) != 0x6DB6u)
-            break;
-        u += 15;
-    }
-#endif
-    while (e - u >= 3 && u[0] >= lo && u[0] <= hi && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80)
-        u += 3;
-    return (size_t)(u - (const unsigned char *)p);
-}

@@ -7,6 +7,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* Decodes one code point at *P (advancing it); invalid bytes give U+FFFD. */
 uint32_t nj_u8_next_slow(const char **p, const char *end);
@@ -35,7 +38,31 @@ nj_u8_next(const char **p, const char *end)
  * END) whose lead bytes lie in LO..HI (both within E1..EC, where every continuation pair
  * is valid: no overlong form, no surrogate) and whose other bytes are continuation bytes.
  * With SSE2, five characters at a time. */
-size_t nj_u8_run3(const char *p, const char *end, unsigned lo, unsigned hi);
+static inline size_t
+nj_u8_run3(const char *p, const char *end, unsigned lo, unsigned hi)
+{
+    const unsigned char *u = (const unsigned char *)p, *e = (const unsigned char *)end;
+#ifdef __SSE2__
+    if (e - u >= 16) {
+        /* Bytes compared as signed: leads LO..HI, continuations 0x80..0xBF (-128..-65). */
+        const __m128i lo1 = _mm_set1_epi8((char)(lo - 1)), hi1 = _mm_set1_epi8((char)(hi + 1)),
+                      c_m64 = _mm_set1_epi8(-64);
+        do {
+            __m128i x = _mm_loadu_si128((const __m128i *)u);
+            unsigned lead = (unsigned)_mm_movemask_epi8(
+                _mm_and_si128(_mm_cmpgt_epi8(x, lo1), _mm_cmplt_epi8(x, hi1)));
+            unsigned cont = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(x, c_m64));
+            /* bytes 0..14: leads at 0 3 6 9 12, continuations elsewhere */
+            if ((lead & 0x1249u) != 0x1249u || (cont & 0x6DB6u) != 0x6DB6u)
+                break;
+            u += 15;
+        } while (e - u >= 16);
+    }
+#endif
+    while (e - u >= 3 && u[0] >= lo && u[0] <= hi && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80)
+        u += 3;
+    return (size_t)(u - (const unsigned char *)p);
+}
 
 /* Encodes CP into OUT (at least 4 bytes); returns the number of bytes. */
 size_t nj_u8_put(char *out, uint32_t cp);
