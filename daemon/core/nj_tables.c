@@ -874,10 +874,27 @@ tokenize_text(struct stream *st, const char *s, size_t len, unsigned loc, long r
     add_frag(st, frag, (size_t)(end - frag), loc, row_id);
 }
 
-static int
-cell_is_text(const char *s)
+#define CELL_CACHE 64
+enum { CC_DONE = 1, CC_BLANK = 2, CC_NUM = 4, CC_TEXT = 8 };
+
+/* The class of cell I of row B: blank, value-like (nj_num_like) or text (neither);
+ * remembered in CLS for the first CELL_CACHE cells. */
+static unsigned
+cell_class(const struct nj_block *b, size_t i, unsigned char *cls)
 {
-    return !nj_blank(s) && !nj_num_like(s);
+    if (i < CELL_CACHE && cls[i])
+        return cls[i];
+    const char *t = b->cells[i].text;
+    unsigned c = CC_DONE;
+    if (nj_blank(t))
+        c |= CC_BLANK;
+    if (nj_num_like(t))
+        c |= CC_NUM;
+    if (!(c & (CC_BLANK | CC_NUM)))
+        c |= CC_TEXT;
+    if (i < CELL_CACHE)
+        cls[i] = (unsigned char)c;
+    return c;
 }
 
 /* Adds the items of one table row: its text cells as fragments and the run of value
@@ -885,13 +902,17 @@ cell_is_text(const char *s)
 static void
 add_row_items(struct stream *st, const struct nj_block *b, long row_id, struct nj_arena *a)
 {
+    /* Each cell classified once (blank, value-like, text); cells past CELL_CACHE are
+     * classified as needed. */
+    unsigned char cls[CELL_CACHE];
+    memset(cls, 0, sizeof(cls));
     /* The label part ends with the last text cell before the first number; text after
      * the first number is a value that is not a number (reported by the rules). */
     int last_text = -1, first_num = -1;
     for (size_t i = 0; i < b->n_cells; i++) {
         if (b->cells[i].flags & NJ_CELL_SPANNED)
             continue;
-        if (nj_num_like(b->cells[i].text)) {
+        if (cell_class(b, i, cls) & CC_NUM) {
             first_num = (int)i;
             break;
         }
@@ -901,16 +922,16 @@ add_row_items(struct stream *st, const struct nj_block *b, long row_id, struct n
             continue;
         if (first_num >= 0 && (int)i > first_num)
             break;
-        if (cell_is_text(b->cells[i].text))
+        if (cell_class(b, i, cls) & CC_TEXT)
             last_text = (int)i;
     }
     for (int i = 0; i <= last_text; i++) {
         if (b->cells[i].flags & NJ_CELL_SPANNED)
             continue;
         const char *t = b->cells[i].text;
-        if (cell_is_text(t)) {
+        if (cell_class(b, (size_t)i, cls) & CC_TEXT) {
             size_t before = st->n;
-            tokenize_text(st, t, strlen(t), b->loc, row_id);
+            tokenize_text(st, t, b->cells[i].len, b->loc, row_id);
             for (size_t k = before; k < st->n; k++) {
                 st->v[k].col = (int)b->cells[i].col;
                 st->v[k].table = b->table;
