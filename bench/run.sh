@@ -27,7 +27,8 @@ tmp=$(mktemp -d /tmp/nj_bench.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 # best TIMEFILE CMD... - runs CMD REPEAT times (stdout discarded); prints the best wall time
-# in seconds and the peak RSS in KB of that run.
+# in seconds (from date +%s%N: /usr/bin/time's %e has only 10 ms steps, too coarse for cat)
+# and the peak RSS in KB of that run (from /usr/bin/time).
 best() {
     out=$1
     shift
@@ -35,11 +36,12 @@ best() {
     rss=
     i=0
     while [ "$i" -lt "$repeat" ]; do
-        /usr/bin/time -f "%e %M" -o "$out" "$@" >/dev/null 2>&1 || true
+        t0=$(date +%s%N)
+        /usr/bin/time -f "%M" -o "$out" "$@" >/dev/null 2>&1 || true
+        t1=$(date +%s%N)
         # (time writes "Command exited with non-zero status 1" first for a failing report)
-        read -r t r <<EOT
-$(tail -n 1 "$out")
-EOT
+        r=$(tail -n 1 "$out")
+        t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
         if [ -z "$b" ] || awk "BEGIN{exit !($t < $b)}"; then
             b=$t
             rss=$r

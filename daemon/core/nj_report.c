@@ -530,27 +530,30 @@ find_text_year(struct nj_report *rep)
     if (!p1->found || p1->body == NULL)
         return;
     int years[8] = {0}, counts[8] = {0}, n = 0;
+    /* "YYYY年" (spaces allowed before 年, no digit before YYYY): found from each 年. */
     const char *s = p1->body;
-    for (size_t i = 0; s[i]; i++) {
-        if (s[i] >= '1' && s[i] <= '2' && s[i + 1] >= '0' && s[i + 1] <= '9' && s[i + 2] >= '0' &&
-            s[i + 2] <= '9' && s[i + 3] >= '0' && s[i + 3] <= '9' &&
-            (i == 0 || s[i - 1] < '0' || s[i - 1] > '9')) {
-            const char *q = s + i + 4;
-            while (*q == ' ')
-                q++;
-            if (strncmp(q, "年", 3) != 0)
-                continue;
-            int y = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 +
-                    (s[i + 3] - '0');
-            int j;
-            for (j = 0; j < n; j++)
-                if (years[j] == y)
-                    break;
-            if (j == n && n < 8)
-                years[n++] = y;
-            if (j < 8)
-                counts[j]++;
-        }
+    size_t sl = strlen(s);
+    for (const char *q = s; (q = nj_memfind(q, sl - (size_t)(q - s), "年", 3)) != NULL; q += 3) {
+        size_t e = (size_t)(q - s);
+        while (e > 0 && s[e - 1] == ' ')
+            e--;
+        if (e < 4)
+            continue;
+        size_t i = e - 4;
+        if (!(s[i] >= '1' && s[i] <= '2' && s[i + 1] >= '0' && s[i + 1] <= '9' && s[i + 2] >= '0' &&
+              s[i + 2] <= '9' && s[i + 3] >= '0' && s[i + 3] <= '9' &&
+              (i == 0 || s[i - 1] < '0' || s[i - 1] > '9')))
+            continue;
+        int y =
+            (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
+        int j;
+        for (j = 0; j < n; j++)
+            if (years[j] == y)
+                break;
+        if (j == n && n < 8)
+            years[n++] = y;
+        if (j < 8)
+            counts[j]++;
     }
     int best = -1, second = 0;
     for (int j = 0; j < n; j++) {
