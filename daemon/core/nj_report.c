@@ -64,8 +64,8 @@ part_by_words(const char *k)
         n = 120;
     memcpy(w, k, n);
     w[n] = '\0';
-    if (strstr(w, "本年新收") || strstr(w, "上年结转") || strstr(w, "办理结果") ||
-        strstr(w, "结转下年度"))
+    if (nj_strfind(w, "本年新收") || nj_strfind(w, "上年结转") || nj_strfind(w, "办理结果") ||
+        nj_strfind(w, "结转下年度"))
         return 0;
     /* Look only at the first words: a heading is short. */
     char head[64];
@@ -83,19 +83,21 @@ part_by_words(const char *k)
         cps++;
     }
     head[hn] = '\0';
-    if (strstr(head, "总体情况") || strstr(head, "概述") || strstr(head, "基本情况"))
+    if (nj_strfind(head, "总体情况") || nj_strfind(head, "概述") || nj_strfind(head, "基本情况"))
         return 1;
-    if (strstr(head, "主动公开"))
+    if (nj_strfind(head, "主动公开"))
         return 2;
-    if (strstr(head, "收到和处理") || strstr(head, "依申请") || strstr(head, "申请情况") ||
-        strstr(head, "申请公开"))
+    if (nj_strfind(head, "收到和处理") || nj_strfind(head, "依申请") ||
+        nj_strfind(head, "申请情况") || nj_strfind(head, "申请公开"))
         return 3;
-    if (strstr(head, "行政复议") || strstr(head, "行政诉讼"))
+    if (nj_strfind(head, "行政复议") || nj_strfind(head, "行政诉讼"))
         return 4;
-    if (strstr(head, "存在的主要问题") || strstr(head, "存在问题") || strstr(head, "问题及改进") ||
-        strstr(head, "主要问题") || (strstr(head, "问题") && strstr(head, "改进")))
+    if (nj_strfind(head, "存在的主要问题") || nj_strfind(head, "存在问题") ||
+        nj_strfind(head, "问题及改进") || nj_strfind(head, "主要问题") ||
+        (nj_strfind(head, "问题") && nj_strfind(head, "改进")))
         return 5;
-    if (strstr(head, "其他需要报告") || strstr(head, "其他事项") || strstr(head, "需要报告"))
+    if (nj_strfind(head, "其他需要报告") || nj_strfind(head, "其他事项") ||
+        nj_strfind(head, "需要报告"))
         return 6;
     return 0;
 }
@@ -197,8 +199,8 @@ part_candidate(struct nj_report *rep, size_t i, const struct nj_block *b, const 
                sizeof(hk));
     nj_keyform(official_heading[part], strlen(official_heading[part]), ok, sizeof(ok));
     /* Compare without the numeral: a wrong numeral is SEC.ORDER. */
-    const char *hw = strstr(hk, "、");
-    const char *ow = strstr(ok, "、");
+    const char *hw = nj_strfind(hk, "、");
+    const char *ow = nj_strfind(ok, "、");
     hw = hw ? hw + 3 : hk;
     ow = ow ? ow + 3 : ok;
     pt->heading_variant = strncmp(hw, ow, strlen(ow)) != 0;
@@ -351,7 +353,7 @@ find_title(struct nj_report *rep)
         int si = -1;
         const char *hit = NULL;
         for (int s = 0; suffixes[s]; s++) {
-            hit = strstr(k, suffixes[s]);
+            hit = nj_strfind(k, suffixes[s]);
             if (hit) {
                 si = s;
                 break;
@@ -393,12 +395,12 @@ find_title(struct nj_report *rep)
         full[fl] = '\0';
         /* The joined title may complete a longer suffix ("…信息公开" + "工作年度报告"). */
         for (int s2 = 0; s2 < si; s2++) {
-            if (strstr(full, suffixes[s2])) {
+            if (nj_strfind(full, suffixes[s2])) {
                 si = s2;
                 break;
             }
         }
-        const char *h2 = strstr(full, suffixes[si]);
+        const char *h2 = nj_strfind(full, suffixes[si]);
         rep->title_found = 1;
         rep->title_loc = b->loc;
         rep->title = nj_arena_strdup(rep->arena, b->text);
@@ -411,7 +413,7 @@ find_title(struct nj_report *rep)
         memcpy(org, full, ol);
         org[ol] = '\0';
         char *o = org;
-        char *colon = strstr(o, ":");
+        char *colon = strchr(o, ':');
         if (colon && colon - o < 16)
             o = colon + 1;
         if (strncmp(o, "正文", 6) == 0)
@@ -513,7 +515,7 @@ find_period(struct nj_report *rep)
             size_t nb = nj_doc_n_blocks(rep->doc);
             for (size_t i = 0; i < nb; i++) {
                 const struct nj_block *b = nj_doc_block(rep->doc, i);
-                if (b->kind == NJ_BLOCK_TEXT && (strstr(b->text, "统计") != NULL)) {
+                if (b->kind == NJ_BLOCK_TEXT && (nj_strfind(b->text, "统计") != NULL)) {
                     rep->period_loc = b->loc;
                     break;
                 }

@@ -1253,7 +1253,7 @@ check_text(struct ctx *c)
             if (q == NULL)
                 break;
             for (int i = 0; done[i] && (first < 0 || i < first); i++) {
-                size_t off = (size_t)(strstr(done[i], "办") - done[i]), dl = strlen(done[i]);
+                size_t off = (size_t)(nj_strfind(done[i], "办") - done[i]), dl = strlen(done[i]);
                 if ((size_t)(q - all) >= off && (size_t)(q - all) - off + dl <= al &&
                     memcmp(q - off, done[i], dl) == 0)
                     first = i;
@@ -1271,7 +1271,7 @@ check_text(struct ctx *c)
     const struct nj_part *p6 = &rep->parts[6];
     if (p6->found && p6->body && h01 && h02 && r01 + r02 == 0) {
         const char *k6 = part_key(c, 6);
-        const char *fee = k6 ? strstr(k6, "处理费") : NULL;
+        const char *fee = k6 ? nj_strfind(k6, "处理费") : NULL;
         if (fee) {
             /* An amount in 元 greater than zero near the fee. */
             for (const char *q = k6; *q; q++) {
@@ -1316,7 +1316,7 @@ nj_report_detect_format(struct nj_report *rep)
         rep->format = NJ_FMT_2019;
     else if (!t3->present && rep->year && rep->year <= 2018)
         rep->format = NJ_FMT_PRE2019;
-    else if (!t3->present && !t2->present && strstr(rep->all_text, "收费及减免"))
+    else if (!t3->present && !t2->present && nj_strfind(rep->all_text, "收费及减免"))
         rep->format = NJ_FMT_PRE2019;
     else if (rep->year >= 2021)
         rep->format = NJ_FMT_2021;

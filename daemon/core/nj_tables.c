@@ -1504,8 +1504,9 @@ read_t3_header(struct nj_report *rep, const struct stream *st, size_t upto, stru
             continue;
         char k[1024];
         size_t kl = nj_keyform(it->s, it->len, k, sizeof(k));
-        if (it->col >= 0 && (strstr(k, "总计") || strstr(k, "合计") || strstr(k, "自然人") ||
-                             strstr(k, "机构") || strstr(k, "组织") || strstr(k, "企业"))) {
+        if (it->col >= 0 &&
+            (nj_strfind(k, "总计") || nj_strfind(k, "合计") || nj_strfind(k, "自然人") ||
+             nj_strfind(k, "机构") || nj_strfind(k, "组织") || nj_strfind(k, "企业"))) {
             if (it->table != grid->table) {
                 grid->table = it->table;
                 grid->last_col = -1;
@@ -1521,21 +1522,21 @@ read_t3_header(struct nj_report *rep, const struct stream *st, size_t upto, stru
     }
     buf[bl] = '\0';
     /* 法人或其他组织 names the group, not the 其他 column. */
-    char *g;
-    while ((g = strstr(buf, "法人或其他组织")) != NULL)
-        memset(g, '#', strlen("法人或其他组织"));
-    while ((g = strstr(buf, "其他组织")) != NULL)
-        memset(g, '#', strlen("其他组织"));
+    const char *g;
+    while ((g = nj_strfind(buf, "法人或其他组织")) != NULL)
+        memset(buf + (g - buf), '#', strlen("法人或其他组织"));
+    while ((g = nj_strfind(buf, "其他组织")) != NULL)
+        memset(buf + (g - buf), '#', strlen("其他组织"));
     /* The note names no column, but keep it out anyway. */
     struct nj_t3 *t = &rep->t3;
-    t->col_present[0] = strstr(buf, "自然人") != NULL;
-    t->col_present[1] = strstr(buf, "商业") != NULL;
-    t->col_present[2] = strstr(buf, "科研") != NULL;
-    t->col_present[3] = strstr(buf, "公益") != NULL;
-    t->col_present[4] = strstr(buf, "法律服务") != NULL ||
-                        (strstr(buf, "法律") != NULL && strstr(buf, "服务") != NULL);
-    t->col_present[5] = strstr(buf, "其他") != NULL;
-    t->col_present[6] = strstr(buf, "总计") != NULL || strstr(buf, "合计") != NULL;
+    t->col_present[0] = nj_strfind(buf, "自然人") != NULL;
+    t->col_present[1] = nj_strfind(buf, "商业") != NULL;
+    t->col_present[2] = nj_strfind(buf, "科研") != NULL;
+    t->col_present[3] = nj_strfind(buf, "公益") != NULL;
+    t->col_present[4] = nj_strfind(buf, "法律服务") != NULL ||
+                        (nj_strfind(buf, "法律") != NULL && nj_strfind(buf, "服务") != NULL);
+    t->col_present[5] = nj_strfind(buf, "其他") != NULL;
+    t->col_present[6] = nj_strfind(buf, "总计") != NULL || nj_strfind(buf, "合计") != NULL;
     t->n_cols = 0;
     for (int c = 0; c < NJ_T3_COLS; c++)
         t->n_cols += t->col_present[c];
@@ -1768,7 +1769,7 @@ read_t4(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
     }
     region[rl] = '\0';
     for (int i = 0; t4words[i] && t->header_variant == NULL; i++) {
-        if (strstr(region, t4words[i]) == NULL) {
+        if (nj_strfind(region, t4words[i]) == NULL) {
             const char *v = near_miss(region, rl, t4words[i], rep->arena);
             if (v != NULL)
                 t->header_variant = v;
@@ -1806,18 +1807,18 @@ read_t2(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
         stream_free(&st);
         return NJ_ENOMEM;
     }
-    t->fmt2021 =
-        strstr(kr, "本年制发件数") || strstr(kr, "本年收费金额") || strstr(kr, "本年废止件数");
-    t->fmt2019 = strstr(kr, "本年新制作数量") || strstr(kr, "对外公开总数量") ||
-                 strstr(kr, "上一年项目数量") || strstr(kr, "第二十条第(九)项") ||
-                 strstr(kr, "政府集中采购") || strstr(kr, "本年新公开数量");
+    t->fmt2021 = nj_strfind(kr, "本年制发件数") || nj_strfind(kr, "本年收费金额") ||
+                 nj_strfind(kr, "本年废止件数");
+    t->fmt2019 = nj_strfind(kr, "本年新制作数量") || nj_strfind(kr, "对外公开总数量") ||
+                 nj_strfind(kr, "上一年项目数量") || nj_strfind(kr, "第二十条第(九)项") ||
+                 nj_strfind(kr, "政府集中采购") || nj_strfind(kr, "本年新公开数量");
     static const char *const caps[5] = {"第二十条第(一)项", "第二十条第(五)项", "第二十条第(六)项",
                                         "第二十条第(八)项", "第二十条第(九)项"};
     for (int i = 0; i < 5; i++)
-        t->blocks_found[i] = strstr(kr, caps[i]) != NULL;
+        t->blocks_found[i] = nj_strfind(kr, caps[i]) != NULL;
     if (t->fmt2021 && !t->fmt2019) {
         for (int i = 0; t2head2021[i] && t->header_variant == NULL; i++) {
-            if (strstr(kr, t2head2021[i]) == NULL) {
+            if (nj_strfind(kr, t2head2021[i]) == NULL) {
                 const char *v = near_miss(kr, krl, t2head2021[i], rep->arena);
                 if (v) {
                     t->header_variant = v;
@@ -1930,7 +1931,7 @@ read_t2(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
         if (keys[k].idx == NJ_T2_NORM && !f2019) {
             char fk[256];
             nj_keyform(f->s, f->len, fk, sizeof(fk));
-            if (strstr(fk, "行政规范性文件") == NULL) {
+            if (nj_strfind(fk, "行政规范性文件") == NULL) {
                 r->label_variant = 1;
                 r->label = "规范性文件";
             }

@@ -405,3 +405,9 @@ nj_memfind(const char *h, size_t hn, const char *needle, size_t n)
             return h + q;
     return NULL;
 }
+
+const char *
+nj_strfind(const char *h, const char *needle)
+{
+    return nj_memfind(h, strlen(h), needle, strlen(needle));
+}

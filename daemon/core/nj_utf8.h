@@ -81,6 +81,9 @@ const char *nj_find_rare(const char *h, size_t hn, const char *needle, size_t n)
  * that shares a lead byte). */
 const char *nj_memfind(const char *h, size_t hn, const char *needle, size_t n);
 
+/* strstr with nj_memfind: the first occurrence of NEEDLE in the string H, or NULL. */
+const char *nj_strfind(const char *h, const char *needle);
+
 /*
  * The key form of a label, used for matching and never shown to users: full-width ASCII
  * becomes ASCII (（）→(), ０-９→0-9), all whitespace (including U+3000 and NBSP) and
