@@ -442,8 +442,8 @@ lcs_key(const uint32_t *a, int na, const struct kform *kf)
 }
 
 /* How well fragment form A matches a row key (0..1).  EXACT is set for an exact match of
- * the full or short core; LENRATIO receives len(fragment)/len(full core).  LCSROW, when
- * not NULL, holds the fragment's LCS with every key of KF's family (stream_lcs). */
+ * the full or short core; LENRATIO (unless NULL) receives len(fragment)/len(full core).  LCSROW,
+ * when not NULL, holds the fragment's LCS with every key of KF's family (stream_lcs). */
 static double
 label_sim_form(const struct lform *fa, const struct rowkey *k, const struct kform *kf, int *exact,
                double *lenratio, double floor, const uint8_t *lcsrow)
@@ -453,7 +453,8 @@ label_sim_form(const struct lform *fa, const struct rowkey *k, const struct kfor
     const uint32_t *b = kf->core, *s = kf->shrt;
     int nb = kf->nc, ns = kf->ns;
     *exact = 0;
-    *lenratio = nb ? (double)na / nb : 0;
+    if (lenratio != NULL)
+        *lenratio = nb ? (double)na / nb : 0;
     if (na == 0)
         return 0;
     double sc;
@@ -1041,11 +1042,10 @@ group_score(const struct stream *st, size_t v, size_t prev_v, const struct rowke
         if (it->kind != IT_FRAG)
             continue;
         int exact;
-        double lr;
         /* Only a score above best / decay can change the outcome. */
         const uint8_t *lcsrow =
             st->lcs != NULL && kf->fam == st->lcs_fam ? st->lcs + j * (size_t)st->lcs_nk : NULL;
-        double s = label_sim_form(&st->lf[j], k, kf, &exact, &lr, best / decay, lcsrow) * decay;
+        double s = label_sim_form(&st->lf[j], k, kf, &exact, NULL, best / decay, lcsrow) * decay;
         if (s > best) {
             best = s;
             *best_frag = (int)j;
