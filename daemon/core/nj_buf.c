@@ -29,12 +29,8 @@ nj_buf_reset(struct nj_buf *b)
 }
 
 static int
-reserve(struct nj_buf *b, size_t extra)
+grow(struct nj_buf *b, size_t extra)
 {
-    if (b->failed)
-        return -1;
-    if (b->len + extra + 1 <= b->cap)
-        return 0;
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + extra + 1) {
         if (cap > ((size_t)-1) / 2) {
@@ -53,12 +49,25 @@ reserve(struct nj_buf *b, size_t extra)
     return 0;
 }
 
+static inline int
+reserve(struct nj_buf *b, size_t extra)
+{
+    if (b->failed)
+        return -1;
+    if (b->len + extra + 1 <= b->cap)
+        return 0;
+    return grow(b, extra);
+}
+
 void
 nj_buf_add(struct nj_buf *b, const char *s, size_t len)
 {
     if (reserve(b, len))
         return;
-    if (len)
+    if (len <= 16) /* most pieces are short: no call */
+        for (size_t i = 0; i < len; i++)
+            b->data[b->len + i] = s[i];
+    else
         memcpy(b->data + b->len, s, len);
     b->len += len;
     b->data[b->len] = '\0';
@@ -73,7 +82,10 @@ nj_buf_adds(struct nj_buf *b, const char *s)
 void
 nj_buf_addc(struct nj_buf *b, char c)
 {
-    nj_buf_add(b, &c, 1);
+    if (reserve(b, 1))
+        return;
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
 }
 
 void

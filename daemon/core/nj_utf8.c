@@ -166,7 +166,11 @@ nj_keyform(const char *s, size_t len, char *out, size_t out_size)
             size_t avail = (size_t)(end - p) / 3, lim = room < avail ? room : avail;
             size_t k = nj_u8_run3(p, p + 3 * lim, 0xE4, 0xE9) / 3;
             if (k > 0) {
-                memcpy(out + o, p, 3 * k);
+                if (k <= 4) /* most runs are short: no call */
+                    for (size_t i = 0; i < 3 * k; i++)
+                        out[o + i] = p[i];
+                else
+                    memcpy(out + o, p, 3 * k);
                 o += 3 * k;
                 p += 3 * k;
                 continue;
