@@ -227,14 +227,37 @@ nj_publisher_set_curve(struct nj_publisher *p, const struct nj_curve *curve)
     return 0;
 }
 
+/* Polls SOCK's ZMQ_FD on LOOP with H (readable: CB); WHAT names it in ERR. */
+static int
+watch_socket(struct nj_publisher *p, uv_loop_t *loop, void *sock, uv_poll_t *h, uv_poll_cb cb,
+             const char *what, char *err, size_t err_size)
+{
+    int fd, ret;
+    size_t sz = sizeof fd;
+    if (zmq_getsockopt(sock, ZMQ_FD, &fd, &sz) < 0) {
+        ret = -errno;
+        snprintf(err, err_size, "cannot get the file descriptor of %s: %s", what,
+                 zmq_strerror(errno));
+        return ret;
+    }
+    ret = uv_poll_init(loop, h, fd);
+    if (ret < 0) {
+        snprintf(err, err_size, "cannot poll %s: %s", what, uv_strerror(ret));
+        return ret;
+    }
+    h->data = p;
+    p->open_polls++;
+    uv_poll_start(h, UV_READABLE, cb);
+    return 0;
+}
+
 int
 nj_publisher_open(uv_loop_t *loop, const char *endpoint, const char *replay_endpoint,
                   const struct nj_curve *curve, struct nj_journal *journal,
                   struct nj_publisher **out, char *err, size_t err_size)
 {
     struct nj_publisher *p = calloc(1, sizeof *p);
-    int linger = 1000, zero = 0, hwm = 10000, fd, ret;
-    size_t sz = sizeof fd;
+    int linger = 1000, zero = 0, hwm = 10000, ret;
 
     if (!p)
         return -ENOMEM;
@@ -273,19 +296,14 @@ nj_publisher_open(uv_loop_t *loop, const char *endpoint, const char *replay_endp
         /* The ZAP handler must exist before any client can connect. */
         p->zap = zmq_socket(p->ctx, ZMQ_REP);
         if (!p->zap || zmq_setsockopt(p->zap, ZMQ_LINGER, &zero, sizeof zero) < 0 ||
-            zmq_bind(p->zap, ZAP_ENDPOINT) < 0 || zmq_getsockopt(p->zap, ZMQ_FD, &fd, &sz) < 0) {
+            zmq_bind(p->zap, ZAP_ENDPOINT) < 0) {
             ret = -errno;
             snprintf(err, err_size, "cannot set up the ZAP handler: %s", zmq_strerror(errno));
             goto fail;
         }
-        ret = uv_poll_init(loop, &p->zap_poll, fd);
-        if (ret < 0) {
-            snprintf(err, err_size, "cannot poll the ZAP socket: %s", uv_strerror(ret));
+        if ((ret = watch_socket(p, loop, p->zap, &p->zap_poll, on_zap, "the ZAP socket", err,
+                                err_size)) < 0)
             goto fail;
-        }
-        p->zap_poll.data = p;
-        p->open_polls++;
-        uv_poll_start(&p->zap_poll, UV_READABLE, on_zap);
         if ((ret = make_curve_server(p->pub, p->curve)) < 0 ||
             (ret = make_curve_server(p->router, p->curve)) < 0) {
             snprintf(err, err_size, "cannot make CURVE servers: %s", zmq_strerror(-ret));
@@ -302,19 +320,9 @@ nj_publisher_open(uv_loop_t *loop, const char *endpoint, const char *replay_endp
         snprintf(err, err_size, "cannot bind %s: %s", replay_endpoint, zmq_strerror(errno));
         goto fail;
     }
-    if (zmq_getsockopt(p->router, ZMQ_FD, &fd, &sz) < 0) {
-        ret = -errno;
-        snprintf(err, err_size, "cannot get ZMQ_FD: %s", zmq_strerror(errno));
+    if ((ret = watch_socket(p, loop, p->router, &p->poll, on_router, "the replay socket", err,
+                            err_size)) < 0)
         goto fail;
-    }
-    ret = uv_poll_init(loop, &p->poll, fd);
-    if (ret < 0) {
-        snprintf(err, err_size, "cannot poll ZMQ_FD: %s", uv_strerror(ret));
-        goto fail;
-    }
-    p->poll.data = p;
-    p->open_polls++;
-    uv_poll_start(&p->poll, UV_READABLE, on_router);
     *out = p;
     /* Requests may already be queued without a new edge. */
     on_router(&p->poll, 0, UV_READABLE);
