@@ -377,6 +377,35 @@ nj_find_rare(const char *h, size_t hn, const char *needle, size_t n)
     return NULL;
 }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define NJ_AVX2 1
+#include <immintrin.h>
+
+/* nj_memfind's screen 32 positions at a time, from *QP while the loads stay inside H;
+ * *QP is left where it stopped.  Only called when the CPU has AVX2. */
+__attribute__((target("avx2"))) static const char *
+memfind_avx2(const char *h, size_t hn, const char *needle, size_t n, size_t *qp)
+{
+    size_t q = *qp;
+    const __m256i a = _mm256_set1_epi8(needle[n - 2]), b = _mm256_set1_epi8(needle[n - 1]);
+    while (q + n + 31 <= hn) {
+        __m256i x = _mm256_loadu_si256((const __m256i *)(h + q + n - 2));
+        __m256i y = _mm256_loadu_si256((const __m256i *)(h + q + n - 1));
+        unsigned m = (unsigned)_mm256_movemask_epi8(
+            _mm256_and_si256(_mm256_cmpeq_epi8(x, a), _mm256_cmpeq_epi8(y, b)));
+        while (m) {
+            unsigned bit = (unsigned)__builtin_ctz(m);
+            if (memcmp(h + q + bit, needle, n - 2) == 0)
+                return h + q + bit;
+            m &= m - 1;
+        }
+        q += 32;
+    }
+    *qp = q;
+    return NULL;
+}
+#endif
+
 const char *
 nj_memfind(const char *h, size_t hn, const char *needle, size_t n)
 {
@@ -385,6 +414,13 @@ nj_memfind(const char *h, size_t hn, const char *needle, size_t n)
     if (n > hn)
         return NULL;
     size_t q = 0, last = hn - n; /* candidate starts 0..last */
+#ifdef NJ_AVX2
+    if (n >= 2 && hn >= 64 && __builtin_cpu_supports("avx2")) {
+        const char *r = memfind_avx2(h, hn, needle, n, &q);
+        if (r != NULL)
+            return r;
+    }
+#endif
 #ifdef __SSE2__
     if (n >= 2) {
         const __m128i a = _mm_set1_epi8(needle[n - 2]), b = _mm_set1_epi8(needle[n - 1]);
