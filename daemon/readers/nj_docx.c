@@ -24,9 +24,8 @@
 #include "nj_doc.h"
 #include "nj_docxnum.h"
 #include "nj_rtext.h"
+#include "nj_wxml.h"
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <zip.h>
 
 #include <limits.h>
@@ -35,8 +34,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-#define W_NS_STRICT "http://purl.oclc.org/ooxml/wordprocessingml/main"
 #define DOCX_MAX_COLS 200u
 #define DOCX_MAX_ROWS 5000u
 
@@ -167,9 +164,13 @@ read_entry(zip_t *za, zip_uint64_t idx, const struct nj_docx_limits *lim, char *
     zf = zip_fopen_index(za, idx, 0);
     if (zf == NULL)
         return zip_why(zip_error_code_zip(zip_get_error(za)));
+    /* room for the declared size (up to 16 MB) and the last read, so no copy as it grows */
+    size_t first = 65536 * 2;
+    if ((st.valid & ZIP_STAT_SIZE) && st.size + 65536 + 1 > first)
+        first = (size_t)(st.size < 16u * 1024 * 1024 ? st.size : 16u * 1024 * 1024) + 65536 + 1;
     for (;;) {
         if (cap - len < 65536 + 1) {
-            size_t ncap = cap ? cap * 2 : 65536 * 2;
+            size_t ncap = cap ? cap * 2 : first;
             char *p = realloc(data, ncap);
             if (p == NULL) {
                 why = WHY_NOMEM;
@@ -207,50 +208,56 @@ out:
 
 /* ---- XML helpers --------------------------------------------------------------------- */
 
+typedef struct nj_wx_node wnode;
+
 static int
-is_w(const xmlNode *n, const char *local)
+is_w(const wnode *n, enum nj_wx_elem name)
 {
-    return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL && n->ns->href != NULL &&
-           (strcmp((const char *)n->ns->href, W_NS) == 0 ||
-            strcmp((const char *)n->ns->href, W_NS_STRICT) == 0) &&
-           strcmp((const char *)n->name, local) == 0;
+    return n != NULL && !n->text && (n->ns == NJ_WX_NS_W || n->ns == NJ_WX_NS_WS) &&
+           n->name == name;
 }
 
-static xmlNode *
-w_child(const xmlNode *n, const char *local)
+/* An element named NAME in any namespace (or none). */
+static int
+is_named(const wnode *n, enum nj_wx_elem name)
 {
-    for (xmlNode *c = n ? n->children : NULL; c != NULL; c = c->next)
-        if (is_w(c, local))
+    return !n->text && n->name == name;
+}
+
+static const wnode *
+w_child(const struct nj_wx *t, const wnode *n, enum nj_wx_elem name)
+{
+    for (const wnode *c = nj_wx_first(t, n); c != NULL; c = nj_wx_next(t, c))
+        if (is_w(c, name))
             return c;
     return NULL;
 }
 
-/* The w:val of N as a malloc'd string (xmlFree), NULL when absent. */
-static xmlChar *
-w_val(const xmlNode *n)
+/* The w:val of N, NULL when absent. */
+static const char *
+w_val(struct nj_wx *t, const wnode *n)
 {
     if (n == NULL)
         return NULL;
-    xmlChar *v = xmlGetNsProp(n, (const xmlChar *)"val", (const xmlChar *)W_NS);
+    const char *v = nj_wx_attr(t, n, NJ_WX_A_VAL, NJ_WX_NS_W);
     if (v == NULL)
-        v = xmlGetNsProp(n, (const xmlChar *)"val", (const xmlChar *)W_NS_STRICT);
+        v = nj_wx_attr(t, n, NJ_WX_A_VAL, NJ_WX_NS_WS);
     if (v == NULL)
-        v = xmlGetProp(n, (const xmlChar *)"val");
+        v = nj_wx_attr(t, n, NJ_WX_A_VAL, NJ_WX_NS_ANY);
     return v;
 }
 
 static unsigned
-w_val_uint(const xmlNode *n, unsigned dflt)
+w_val_uint(struct nj_wx *t, const wnode *n, unsigned dflt)
 {
-    xmlChar *v = w_val(n);
+    const char *v = w_val(t, n);
     if (v == NULL)
         return dflt;
     unsigned long k = 0;
     int digits = 0;
-    for (const xmlChar *s = v; *s >= '0' && *s <= '9'; s++, digits++)
+    for (const char *s = v; *s >= '0' && *s <= '9'; s++, digits++)
         if (k < 100000)
             k = k * 10 + (unsigned long)(*s - '0');
-    xmlFree(v);
     return digits ? (unsigned)k : dflt;
 }
 
@@ -301,92 +308,83 @@ styles_load(struct styles *st, const char *xml, size_t len)
 {
     if (len > INT_MAX)
         return;
-    xmlDoc *d = xmlReadMemory(xml, (int)len, "styles.xml", NULL,
-                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                                  XML_PARSE_COMPACT);
-    if (d == NULL)
+    enum nj_wx_err werr;
+    struct nj_wx *t = nj_wx_parse(xml, len, "styles.xml", &werr);
+    if (t == NULL)
         return;
-    xmlNode *root = xmlDocGetRootElement(d);
+    const wnode *root = nj_wx_root(t);
     size_t cap = 0;
-    for (xmlNode *s = root && d->intSubset == NULL ? root->children : NULL; s != NULL;
-         s = s->next) {
-        if (!is_w(s, "style"))
+    for (const wnode *s = root && !nj_wx_has_int_subset(t) ? nj_wx_first(t, root) : NULL; s != NULL;
+         s = nj_wx_next(t, s)) {
+        if (!is_w(s, NJ_WX_E_STYLE))
             continue;
-        xmlChar *id = xmlGetNsProp(s, (const xmlChar *)"styleId", s->ns->href);
+        const char *id = nj_wx_attr(t, s, NJ_WX_A_STYLEID, (enum nj_wx_ns)s->ns);
         if (id == NULL)
-            id = xmlGetProp(s, (const xmlChar *)"styleId");
+            id = nj_wx_attr(t, s, NJ_WX_A_STYLEID, NJ_WX_NS_ANY);
         if (id == NULL)
             continue;
         unsigned level = 0;
-        xmlChar *name = w_val(w_child(s, "name"));
-        if (name != NULL) {
-            level = level_from_name((const char *)name);
-            xmlFree(name);
-        }
-        xmlNode *ol = w_child(w_child(s, "pPr"), "outlineLvl");
+        const char *name = w_val(t, w_child(t, s, NJ_WX_E_NAME));
+        if (name != NULL)
+            level = level_from_name(name);
+        const wnode *ol = w_child(t, w_child(t, s, NJ_WX_E_PPR), NJ_WX_E_OUTLINELVL);
         if (level == 0 && ol != NULL) {
-            unsigned v = w_val_uint(ol, 9);
+            unsigned v = w_val_uint(t, ol, 9);
             if (v < 9)
                 level = v + 1;
         }
-        xmlNode *np = w_child(w_child(s, "pPr"), "numPr");
-        unsigned num_id = w_val_uint(w_child(np, "numId"), 0);
-        unsigned ilvl = w_val_uint(w_child(np, "ilvl"), 0);
-        if ((level == 0 && num_id == 0) || st->n >= 4096) {
-            xmlFree(id);
+        const wnode *np = w_child(t, w_child(t, s, NJ_WX_E_PPR), NJ_WX_E_NUMPR);
+        unsigned num_id = w_val_uint(t, w_child(t, np, NJ_WX_E_NUMID), 0);
+        unsigned ilvl = w_val_uint(t, w_child(t, np, NJ_WX_E_ILVL), 0);
+        if ((level == 0 && num_id == 0) || st->n >= 4096)
             continue;
-        }
         if (st->n == cap) {
             size_t ncap = cap ? cap * 2 : 16;
             struct style *p = realloc(st->v, ncap * sizeof(*p));
-            if (p == NULL) {
-                xmlFree(id);
+            if (p == NULL)
                 break;
-            }
             st->v = p;
             cap = ncap;
         }
-        st->v[st->n].id = strdup((const char *)id);
-        xmlFree(id);
+        st->v[st->n].id = strdup(id);
         if (st->v[st->n].id == NULL)
             break;
         st->v[st->n].num_id = num_id;
         st->v[st->n].ilvl = ilvl;
         st->v[st->n++].level = level;
     }
-    xmlFreeDoc(d);
+    nj_wx_free(t);
 }
 
 static const struct style *
-style_find(const struct styles *st, const xmlChar *id)
+style_find(const struct styles *st, const char *id)
 {
     for (size_t i = 0; i < st->n; i++)
-        if (strcmp(st->v[i].id, (const char *)id) == 0)
+        if (strcmp(st->v[i].id, id) == 0)
             return &st->v[i];
     return NULL;
 }
 
 /* The heading level hint of paragraph P (0 = body text). */
 static unsigned
-para_heading(const struct styles *st, const xmlNode *p)
+para_heading(struct nj_wx *t, const struct styles *st, const wnode *p)
 {
-    xmlNode *ppr = w_child(p, "pPr");
+    const wnode *ppr = w_child(t, p, NJ_WX_E_PPR);
     if (ppr == NULL)
         return 0;
-    xmlNode *ol = w_child(ppr, "outlineLvl");
+    const wnode *ol = w_child(t, ppr, NJ_WX_E_OUTLINELVL);
     if (ol != NULL) {
-        unsigned v = w_val_uint(ol, 9);
+        unsigned v = w_val_uint(t, ol, 9);
         if (v < 9)
             return v + 1;
     }
-    xmlChar *id = w_val(w_child(ppr, "pStyle"));
+    const char *id = w_val(t, w_child(t, ppr, NJ_WX_E_PSTYLE));
     if (id == NULL)
         return 0;
     const struct style *sty = style_find(st, id);
     unsigned level = sty != NULL ? sty->level : 0;
     if (level == 0)
-        level = level_from_name((const char *)id);
-    xmlFree(id);
+        level = level_from_name(id);
     return level;
 }
 
@@ -394,6 +392,7 @@ para_heading(const struct styles *st, const xmlNode *p)
 
 struct dctx {
     struct nj_doc *doc;
+    struct nj_wx *t;
     const struct styles *styles;
     struct nj_docxnum *numbering; /* NULL without word/numbering.xml */
     unsigned para;
@@ -440,65 +439,66 @@ piece_end(struct dctx *c)
 }
 
 /* The mc:Fallback child of an mc:AlternateContent (any prefix), else NULL. */
-static const xmlNode *
-alternate_fallback(const xmlNode *n)
+static const wnode *
+alternate_fallback(const struct nj_wx *t, const wnode *n)
 {
-    for (const xmlNode *c = n->children; c != NULL; c = c->next)
-        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "Fallback") == 0)
+    for (const wnode *c = nj_wx_first(t, n); c != NULL; c = nj_wx_next(t, c))
+        if (is_named(c, NJ_WX_E_FALLBACK))
             return c;
     return NULL;
 }
 
 static int
-is_skipped_run_content(const xmlNode *n)
+is_skipped_run_content(const wnode *n)
 {
-    static const char *const skip[] = {"pPr",
-                                       "rPr",
-                                       "del",
-                                       "moveFrom",
-                                       "drawing",
-                                       "pict",
-                                       "object",
-                                       "instrText",
-                                       "delText",
-                                       "fldChar",
-                                       "sectPr",
-                                       "tblPr",
-                                       "footnoteReference",
-                                       "endnoteReference",
-                                       "commentReference"};
-    if (n->name != NULL && strcmp((const char *)n->name, "AlternateContent") == 0)
+    switch (n->name) {
+    case NJ_WX_E_ALTERNATECONTENT:
         return 1;
-    for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
-        if (is_w(n, skip[i]))
-            return 1;
-    return 0;
+    case NJ_WX_E_PPR:
+    case NJ_WX_E_RPR:
+    case NJ_WX_E_DEL:
+    case NJ_WX_E_MOVEFROM:
+    case NJ_WX_E_DRAWING:
+    case NJ_WX_E_PICT:
+    case NJ_WX_E_OBJECT:
+    case NJ_WX_E_INSTRTEXT:
+    case NJ_WX_E_DELTEXT:
+    case NJ_WX_E_FLDCHAR:
+    case NJ_WX_E_SECTPR:
+    case NJ_WX_E_TBLPR:
+    case NJ_WX_E_FOOTNOTEREFERENCE:
+    case NJ_WX_E_ENDNOTEREFERENCE:
+    case NJ_WX_E_COMMENTREFERENCE:
+        return n->ns == NJ_WX_NS_W || n->ns == NJ_WX_NS_WS;
+    default:
+        return 0;
+    }
 }
 
-static void walk_table(struct dctx *c, const xmlNode *tbl, int depth);
+static void walk_table(struct dctx *c, const wnode *tbl, int depth);
 
 /* Appends the automatic number of paragraph P ("一、", "1." …), from the paragraph's own
  * w:numPr or its style's, to the text being built. */
 static void
-para_label(struct dctx *c, const xmlNode *p)
+para_label(struct dctx *c, const wnode *p)
 {
     if (c->numbering == NULL || c->rc)
         return;
-    xmlNode *ppr = w_child(p, "pPr");
-    xmlNode *np = w_child(ppr, "numPr");
+    struct nj_wx *t = c->t;
+    const wnode *ppr = w_child(t, p, NJ_WX_E_PPR);
+    const wnode *np = w_child(t, ppr, NJ_WX_E_NUMPR);
     unsigned num_id = 0, ilvl = 0;
     if (np != NULL) {
-        num_id = w_val_uint(w_child(np, "numId"), 0);
-        ilvl = w_val_uint(w_child(np, "ilvl"), 0);
+        num_id = w_val_uint(t, w_child(t, np, NJ_WX_E_NUMID), 0);
+        ilvl = w_val_uint(t, w_child(t, np, NJ_WX_E_ILVL), 0);
     } else {
-        xmlChar *id = w_val(w_child(ppr, "pStyle"));
+        const char *id = w_val(t, w_child(t, ppr, NJ_WX_E_PSTYLE));
         if (id != NULL) {
             const struct style *sty = style_find(c->styles, id);
             if (sty != NULL) {
                 num_id = sty->num_id;
                 ilvl = sty->ilvl;
             }
-            xmlFree(id);
         }
     }
     if (num_id != 0 && nj_docxnum_label(c->numbering, num_id, ilvl, &c->cur) != NJ_OK)
@@ -507,63 +507,75 @@ para_label(struct dctx *c, const xmlNode *p)
 
 /* Walks the inside of a paragraph (runs, hyperlinks, insertions, content controls …). */
 static void
-walk_runs(struct dctx *c, const xmlNode *parent, int depth)
+walk_runs(struct dctx *c, const wnode *parent, int depth)
 {
-    for (const xmlNode *n = parent->children; n != NULL && c->rc == 0; n = n->next) {
-        if (n->type == XML_ELEMENT_NODE && n->name != NULL &&
-            strcmp((const char *)n->name, "AlternateContent") == 0) {
+    const struct nj_wx *t = c->t;
+    for (const wnode *n = nj_wx_first(t, parent); n != NULL && c->rc == 0; n = nj_wx_next(t, n)) {
+        if (n->text)
+            continue;
+        if (n->name == NJ_WX_E_ALTERNATECONTENT) {
             /* the fallback holds plain runs (text boxes in it are w:pict, skipped) */
-            const xmlNode *fb = alternate_fallback(n);
+            const wnode *fb = alternate_fallback(t, n);
             if (fb != NULL && depth < NJ_READERS_MAX_DEPTH)
                 walk_runs(c, fb, depth + 1);
             continue;
         }
-        if (n->type != XML_ELEMENT_NODE || is_skipped_run_content(n))
+        if (is_skipped_run_content(n))
             continue;
-        if (is_w(n, "t")) {
-            xmlChar *s = xmlNodeGetContent(n);
-            if (s != NULL) {
-                if (nj_sb_add(&c->cur, (const char *)s, strlen((const char *)s)) != NJ_OK)
-                    c->rc = NJ_ENOMEM;
-                xmlFree(s);
-            }
-        } else if (is_w(n, "tab") || is_w(n, "ptab")) {
+        int w = n->ns == NJ_WX_NS_W || n->ns == NJ_WX_NS_WS;
+        enum nj_wx_elem name = w ? (enum nj_wx_elem)n->name : NJ_WX_E_OTHER;
+        switch (name) {
+        case NJ_WX_E_T:
+            if (nj_wx_content(t, n, &c->cur) != NJ_OK)
+                c->rc = NJ_ENOMEM;
+            break;
+        case NJ_WX_E_TAB:
+        case NJ_WX_E_PTAB:
             if (nj_sb_add(&c->cur, "\t", 1) != NJ_OK)
                 c->rc = NJ_ENOMEM;
-        } else if (is_w(n, "noBreakHyphen")) {
+            break;
+        case NJ_WX_E_NOBREAKHYPHEN:
             if (nj_sb_add(&c->cur, "-", 1) != NJ_OK)
                 c->rc = NJ_ENOMEM;
-        } else if (is_w(n, "br") || is_w(n, "cr")) {
+            break;
+        case NJ_WX_E_BR:
+        case NJ_WX_E_CR:
             piece_end(c);
-        } else if (is_w(n, "p")) {
+            break;
+        case NJ_WX_E_P:
             /* a paragraph nested where runs were expected (content controls) */
             piece_end(c);
             para_label(c, n);
             if (depth < NJ_READERS_MAX_DEPTH)
                 walk_runs(c, n, depth + 1);
             piece_end(c);
-        } else if (is_w(n, "tbl")) {
+            break;
+        case NJ_WX_E_TBL:
             piece_end(c);
             if (depth < NJ_READERS_MAX_DEPTH)
                 walk_table(c, n, depth + 1);
-        } else if (depth < NJ_READERS_MAX_DEPTH) {
-            walk_runs(c, n, depth + 1);
+            break;
+        default:
+            if (depth < NJ_READERS_MAX_DEPTH)
+                walk_runs(c, n, depth + 1);
+            break;
         }
     }
 }
 
 /* The paragraphs and nested tables of a cell, as pieces of the cell's text. */
 static void
-walk_cell_content(struct dctx *c, const xmlNode *tc, int depth)
+walk_cell_content(struct dctx *c, const wnode *tc, int depth)
 {
-    for (const xmlNode *n = tc->children; n != NULL && c->rc == 0; n = n->next) {
-        if (n->type != XML_ELEMENT_NODE || is_w(n, "tcPr") || depth >= NJ_READERS_MAX_DEPTH)
+    const struct nj_wx *t = c->t;
+    for (const wnode *n = nj_wx_first(t, tc); n != NULL && c->rc == 0; n = nj_wx_next(t, n)) {
+        if (n->text || is_w(n, NJ_WX_E_TCPR) || depth >= NJ_READERS_MAX_DEPTH)
             continue;
         piece_end(c);
-        if (is_w(n, "tbl")) {
+        if (is_w(n, NJ_WX_E_TBL)) {
             walk_table(c, n, depth + 1);
         } else {
-            if (is_w(n, "p"))
+            if (is_w(n, NJ_WX_E_P))
                 para_label(c, n);
             walk_runs(c, n, depth + 1);
         }
@@ -573,7 +585,7 @@ walk_cell_content(struct dctx *c, const xmlNode *tc, int depth)
 
 /* The text of table cell TC into OUT (paragraphs and nested tables joined). */
 static void
-cell_text(struct dctx *c, const xmlNode *tc, struct nj_sb *out, int depth)
+cell_text(struct dctx *c, const wnode *tc, struct nj_sb *out, int depth)
 {
     struct nj_sb saved_cur = c->cur;
     int saved_mode = c->cell_mode;
@@ -592,14 +604,17 @@ cell_text(struct dctx *c, const xmlNode *tc, struct nj_sb *out, int depth)
 
 /* Calls FN for the w:tr (or w:tc) children of N, looking through content controls. */
 static size_t
-list_children(const xmlNode *n, const char *local, const xmlNode **out, size_t max, int depth)
+list_children(const struct nj_wx *t, const wnode *n, enum nj_wx_elem name, const wnode **out,
+              size_t max, int depth)
 {
     size_t k = 0;
-    for (const xmlNode *ch = n->children; ch != NULL && k < max; ch = ch->next) {
-        if (is_w(ch, local))
+    for (const wnode *ch = nj_wx_first(t, n); ch != NULL && k < max; ch = nj_wx_next(t, ch)) {
+        if (is_w(ch, name))
             out[k++] = ch;
-        else if ((is_w(ch, "sdt") || is_w(ch, "customXml") || is_w(ch, "sdtContent")) && depth < 8)
-            k += list_children(ch, local, out + k, max - k, depth + 1);
+        else if ((is_w(ch, NJ_WX_E_SDT) || is_w(ch, NJ_WX_E_CUSTOMXML) ||
+                  is_w(ch, NJ_WX_E_SDTCONTENT)) &&
+                 depth < 8)
+            k += list_children(t, ch, name, out + k, max - k, depth + 1);
     }
     return k;
 }
@@ -608,8 +623,8 @@ struct tgrid {
     const char *above[DOCX_MAX_COLS]; /* text of the last cell at each grid column */
     char **pool;
     size_t n_pool, cap_pool;
-    const xmlNode *rows[DOCX_MAX_ROWS];
-    const xmlNode *cells[DOCX_MAX_COLS];
+    const wnode *rows[DOCX_MAX_ROWS];
+    const wnode *cells[DOCX_MAX_COLS];
 };
 
 static const char *
@@ -623,55 +638,49 @@ tpool_add(struct tgrid *g, const struct nj_sb *sb)
         g->pool = p;
         g->cap_pool = cap;
     }
-    char *t = malloc(sb->len + 1);
-    if (t == NULL)
+    char *s = malloc(sb->len + 1);
+    if (s == NULL)
         return NULL;
     if (sb->len)
-        memcpy(t, sb->p, sb->len);
-    t[sb->len] = '\0';
-    g->pool[g->n_pool++] = t;
-    return t;
+        memcpy(s, sb->p, sb->len);
+    s[sb->len] = '\0';
+    g->pool[g->n_pool++] = s;
+    return s;
 }
 
 enum merge { MERGE_NONE, MERGE_RESTART, MERGE_CONTINUE };
 
 static enum merge
-merge_of(const xmlNode *tcpr, const char *local)
+merge_of(struct nj_wx *t, const wnode *tcpr, enum nj_wx_elem name)
 {
-    xmlNode *m = w_child(tcpr, local);
+    const wnode *m = w_child(t, tcpr, name);
     if (m == NULL)
         return MERGE_NONE;
-    xmlChar *v = w_val(m);
-    enum merge r =
-        (v != NULL && strcmp((const char *)v, "restart") == 0) ? MERGE_RESTART : MERGE_CONTINUE;
-    xmlFree(v);
-    return r;
+    const char *v = w_val(t, m);
+    return (v != NULL && strcmp(v, "restart") == 0) ? MERGE_RESTART : MERGE_CONTINUE;
 }
 
 static int
-on_off(const xmlNode *n)
+on_off(struct nj_wx *t, const wnode *n)
 {
     if (n == NULL)
         return 0;
-    xmlChar *v = w_val(n);
-    int on =
-        v == NULL || !(strcmp((const char *)v, "0") == 0 || strcmp((const char *)v, "false") == 0 ||
-                       strcmp((const char *)v, "off") == 0);
-    xmlFree(v);
-    return on;
+    const char *v = w_val(t, n);
+    return v == NULL || !(strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "off") == 0);
 }
 
 /* A table in the body: rows with the real grid.  Nested tables (in cell mode) give text. */
 static void
-walk_table(struct dctx *c, const xmlNode *tbl, int depth)
+walk_table(struct dctx *c, const wnode *tbl, int depth)
 {
+    struct nj_wx *t = c->t;
     if (c->cell_mode) {
         /* inside a cell: the nested table's cells are pieces of the outer cell's text */
-        const xmlNode *rows[64];
-        size_t nr = list_children(tbl, "tr", rows, 64, 0);
+        const wnode *rows[64];
+        size_t nr = list_children(t, tbl, NJ_WX_E_TR, rows, 64, 0);
         for (size_t r = 0; r < nr && c->rc == 0; r++) {
-            const xmlNode *cells[64];
-            size_t nc = list_children(rows[r], "tc", cells, 64, 0);
+            const wnode *cells[64];
+            size_t nc = list_children(t, rows[r], NJ_WX_E_TC, cells, 64, 0);
             for (size_t i = 0; i < nc && c->rc == 0; i++) {
                 piece_end(c);
                 c->sep = 1;
@@ -680,39 +689,42 @@ walk_table(struct dctx *c, const xmlNode *tbl, int depth)
         }
         return;
     }
-    struct tgrid *g = calloc(1, sizeof(*g));
+    struct tgrid *g = malloc(sizeof(*g));
     struct nj_sb sb;
     nj_sb_init(&sb);
     if (g == NULL) {
         c->rc = NJ_ENOMEM;
         return;
     }
+    memset(g->above, 0, sizeof(g->above));
+    g->pool = NULL;
+    g->n_pool = g->cap_pool = 0;
     unsigned loc = ++c->para;
-    size_t nr = list_children(tbl, "tr", g->rows, DOCX_MAX_ROWS, 0);
+    size_t nr = list_children(t, tbl, NJ_WX_E_TR, g->rows, DOCX_MAX_ROWS, 0);
     if (c->rc == 0)
         c->rc = nj_doc_begin_table(c->doc);
     for (size_t r = 0; r < nr && c->rc == 0; r++) {
-        const xmlNode *trpr = w_child(g->rows[r], "trPr");
-        unsigned col = w_val_uint(w_child(trpr, "gridBefore"), 0);
-        unsigned hf = on_off(w_child(trpr, "tblHeader")) ? NJ_CELL_HEADING : 0;
+        const wnode *trpr = w_child(t, g->rows[r], NJ_WX_E_TRPR);
+        unsigned col = w_val_uint(t, w_child(t, trpr, NJ_WX_E_GRIDBEFORE), 0);
+        unsigned hf = on_off(t, w_child(t, trpr, NJ_WX_E_TBLHEADER)) ? NJ_CELL_HEADING : 0;
         const char *left = NULL;
         if (col > DOCX_MAX_COLS)
             col = DOCX_MAX_COLS;
         c->rc = nj_doc_add_row(c->doc, loc);
-        size_t nc = list_children(g->rows[r], "tc", g->cells, DOCX_MAX_COLS, 0);
+        size_t nc = list_children(t, g->rows[r], NJ_WX_E_TC, g->cells, DOCX_MAX_COLS, 0);
         for (size_t i = 0; i < nc && c->rc == 0 && col < DOCX_MAX_COLS; i++) {
-            const xmlNode *tcpr = w_child(g->cells[i], "tcPr");
-            unsigned span = w_val_uint(w_child(tcpr, "gridSpan"), 1);
+            const wnode *tcpr = w_child(t, g->cells[i], NJ_WX_E_TCPR);
+            unsigned span = w_val_uint(t, w_child(t, tcpr, NJ_WX_E_GRIDSPAN), 1);
             if (span == 0)
                 span = 1;
             if (span > DOCX_MAX_COLS - col)
                 span = DOCX_MAX_COLS - col;
             const char *txt;
             unsigned first = 0;
-            if (merge_of(tcpr, "vMerge") == MERGE_CONTINUE && g->above[col] != NULL) {
+            if (merge_of(t, tcpr, NJ_WX_E_VMERGE) == MERGE_CONTINUE && g->above[col] != NULL) {
                 txt = g->above[col];
                 first = NJ_CELL_SPANNED;
-            } else if (merge_of(tcpr, "hMerge") == MERGE_CONTINUE && left != NULL) {
+            } else if (merge_of(t, tcpr, NJ_WX_E_HMERGE) == MERGE_CONTINUE && left != NULL) {
                 txt = left;
                 first = NJ_CELL_SPANNED;
             } else {
@@ -742,20 +754,22 @@ walk_table(struct dctx *c, const xmlNode *tbl, int depth)
 }
 
 static void
-walk_body(struct dctx *c, const xmlNode *parent, int depth)
+walk_body(struct dctx *c, const wnode *parent, int depth)
 {
-    for (const xmlNode *n = parent->children; n != NULL && c->rc == 0; n = n->next) {
-        if (is_w(n, "p")) {
+    const struct nj_wx *t = c->t;
+    for (const wnode *n = nj_wx_first(t, parent); n != NULL && c->rc == 0; n = nj_wx_next(t, n)) {
+        if (is_w(n, NJ_WX_E_P)) {
             c->p_loc = 0;
-            c->p_heading = para_heading(c->styles, n);
+            c->p_heading = para_heading(c->t, c->styles, n);
             nj_sb_reset(&c->cur);
             para_label(c, n);
             walk_runs(c, n, depth + 1);
             piece_end(c);
-        } else if (is_w(n, "tbl")) {
+        } else if (is_w(n, NJ_WX_E_TBL)) {
             walk_table(c, n, depth + 1);
-        } else if ((is_w(n, "sdt") || is_w(n, "sdtContent") || is_w(n, "customXml") ||
-                    is_w(n, "ins") || is_w(n, "moveTo")) &&
+        } else if ((is_w(n, NJ_WX_E_SDT) || is_w(n, NJ_WX_E_SDTCONTENT) ||
+                    is_w(n, NJ_WX_E_CUSTOMXML) || is_w(n, NJ_WX_E_INS) ||
+                    is_w(n, NJ_WX_E_MOVETO)) &&
                    depth < NJ_READERS_MAX_DEPTH) {
             walk_body(c, n, depth + 1);
         }
@@ -776,31 +790,27 @@ main_part(zip_t *za, const struct nj_docx_limits *lim)
     if (ridx < 0 || read_entry(za, (zip_uint64_t)ridx, lim, &rels, &len) != WHY_OK)
         return -1;
     zip_int64_t idx = -1;
-    xmlDoc *d = NULL;
+    struct nj_wx *t = NULL;
+    enum nj_wx_err werr;
     if (len <= INT_MAX && strstr(rels, "<!DOCTYPE") == NULL)
-        d = xmlReadMemory(rels, (int)len, "rels", NULL,
-                          XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                              XML_PARSE_COMPACT);
-    xmlNode *root = d ? xmlDocGetRootElement(d) : NULL;
-    for (xmlNode *n = root ? root->children : NULL; n != NULL && idx < 0; n = n->next) {
-        if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, "Relationship") != 0)
+        t = nj_wx_parse(rels, len, "rels", &werr);
+    const wnode *root = t ? nj_wx_root(t) : NULL;
+    for (const wnode *n = nj_wx_first(t, root); n != NULL && idx < 0; n = nj_wx_next(t, n)) {
+        if (!is_named(n, NJ_WX_E_RELATIONSHIP))
             continue;
-        xmlChar *type = xmlGetProp(n, (const xmlChar *)"Type");
-        xmlChar *target = xmlGetProp(n, (const xmlChar *)"Target");
+        const char *type = nj_wx_attr(t, n, NJ_WX_A_TYPE, NJ_WX_NS_ANY);
+        const char *target = nj_wx_attr(t, n, NJ_WX_A_TARGET, NJ_WX_NS_ANY);
         const char *suffix = "/officeDocument";
-        size_t tl = type ? strlen((const char *)type) : 0;
+        size_t tl = type ? strlen(type) : 0;
         if (target != NULL && tl >= strlen(suffix) &&
-            strcmp((const char *)type + tl - strlen(suffix), suffix) == 0) {
-            const char *name = (const char *)target;
+            strcmp(type + tl - strlen(suffix), suffix) == 0) {
+            const char *name = target;
             while (*name == '/')
                 name++;
             idx = zip_name_locate(za, name, 0);
         }
-        xmlFree(type);
-        xmlFree(target);
     }
-    if (d != NULL)
-        xmlFreeDoc(d);
+    nj_wx_free(t);
     free(rels);
     return idx;
 }
@@ -817,7 +827,7 @@ read_docx(const unsigned char *buf, size_t len, const struct nj_docx_limits *lim
     zip_t *za = NULL;
     char *xml = NULL, *sxml = NULL, *nxml = NULL;
     size_t xml_len = 0, sxml_len = 0, nxml_len = 0;
-    xmlDoc *d = NULL;
+    struct nj_wx *d = NULL;
     struct styles st = {0};
     struct dctx c = {0};
     nj_sb_init(&c.cur);
@@ -877,24 +887,24 @@ read_docx(const unsigned char *buf, size_t len, const struct nj_docx_limits *lim
         why = WHY_TOOBIG;
         goto out;
     }
-    d = xmlReadMemory(xml, (int)xml_len, "document.xml", NULL,
-                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                          XML_PARSE_COMPACT);
+    enum nj_wx_err werr;
+    d = nj_wx_parse(xml, xml_len, "document.xml", &werr);
     if (d == NULL) {
-        why = WHY_XML;
+        why = werr == NJ_WX_ENOMEM ? WHY_NOMEM : WHY_XML;
         goto out;
     }
-    if (d->intSubset != NULL || d->extSubset != NULL) {
+    if (nj_wx_has_int_subset(d) || nj_wx_has_ext_subset(d)) {
         why = WHY_DTD;
         goto out;
     }
-    xmlNode *root = xmlDocGetRootElement(d);
-    xmlNode *body = is_w(root, "document") ? w_child(root, "body") : NULL;
+    const wnode *root = nj_wx_root(d);
+    const wnode *body = is_w(root, NJ_WX_E_DOCUMENT) ? w_child(d, root, NJ_WX_E_BODY) : NULL;
     if (body == NULL) {
         why = WHY_XML;
         goto out;
     }
     c.doc = doc;
+    c.t = d;
     c.styles = &st;
     walk_body(&c, body, 0);
     if (c.rc != 0)
@@ -904,8 +914,7 @@ out:
     nj_docxnum_free(c.numbering);
     free(nxml);
     styles_free(&st);
-    if (d != NULL)
-        xmlFreeDoc(d);
+    nj_wx_free(d);
     free(xml);
     free(sxml);
     if (za != NULL)

@@ -4,17 +4,13 @@
 #define _POSIX_C_SOURCE 200809L
 #include "nj_docxnum.h"
 #include "nj_core.h"
-
-#include <libxml/parser.h>
-#include <libxml/tree.h>
+#include "nj_wxml.h"
 
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-#define W_NS_STRICT "http://purl.oclc.org/ooxml/wordprocessingml/main"
 #define NUM_LEVELS 9
 #define MAX_DEFS 4096
 
@@ -61,43 +57,42 @@ struct nj_docxnum {
     size_t n_nums;
 };
 
+typedef struct nj_wx_node wnode;
+
 static int
-is_w(const xmlNode *n, const char *local)
+is_w(const wnode *n, enum nj_wx_elem name)
 {
-    return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL && n->ns->href != NULL &&
-           (strcmp((const char *)n->ns->href, W_NS) == 0 ||
-            strcmp((const char *)n->ns->href, W_NS_STRICT) == 0) &&
-           strcmp((const char *)n->name, local) == 0;
+    return n != NULL && !n->text && (n->ns == NJ_WX_NS_W || n->ns == NJ_WX_NS_WS) &&
+           n->name == name;
 }
 
-static xmlNode *
-child(const xmlNode *n, const char *local)
+static const wnode *
+child(const struct nj_wx *t, const wnode *n, enum nj_wx_elem name)
 {
-    for (xmlNode *c = n ? n->children : NULL; c != NULL; c = c->next)
-        if (is_w(c, local))
+    for (const wnode *c = nj_wx_first(t, n); c != NULL; c = nj_wx_next(t, c))
+        if (is_w(c, name))
             return c;
     return NULL;
 }
 
-/* The attribute LOCAL of N whatever its prefix (xmlFree), NULL when absent. */
-static xmlChar *
-attr(const xmlNode *n, const char *local)
+/* The attribute NAME of N whatever its prefix, NULL when absent. */
+static const char *
+attr(struct nj_wx *t, const wnode *n, enum nj_wx_attr name)
 {
-    return n ? xmlGetProp(n, (const xmlChar *)local) : NULL;
+    return n ? nj_wx_attr(t, n, name, NJ_WX_NS_ANY) : NULL;
 }
 
 static unsigned
-attr_uint(const xmlNode *n, const char *local, unsigned dflt)
+attr_uint(struct nj_wx *t, const wnode *n, enum nj_wx_attr name, unsigned dflt)
 {
-    xmlChar *v = attr(n, local);
+    const char *v = attr(t, n, name);
     if (v == NULL)
         return dflt;
     unsigned long k = 0;
     int digits = 0;
-    for (const xmlChar *s = v; *s >= '0' && *s <= '9'; s++, digits++)
+    for (const char *s = v; *s >= '0' && *s <= '9'; s++, digits++)
         if (k < 100000)
             k = k * 10 + (unsigned long)(*s - '0');
-    xmlFree(v);
     return digits ? (unsigned)k : dflt;
 }
 
@@ -137,37 +132,32 @@ parse_fmt(const char *s)
 }
 
 static void
-load_levels(struct abstract *a, const xmlNode *an)
+load_levels(struct nj_wx *t, struct abstract *a, const wnode *an)
 {
     for (int i = 0; i < NUM_LEVELS; i++) {
         a->lvl[i].start = 1;
         a->lvl[i].fmt = FMT_DECIMAL;
         a->lvl[i].suffix = "";
     }
-    for (const xmlNode *l = an->children; l != NULL; l = l->next) {
-        if (!is_w(l, "lvl"))
+    for (const wnode *l = nj_wx_first(t, an); l != NULL; l = nj_wx_next(t, l)) {
+        if (!is_w(l, NJ_WX_E_LVL))
             continue;
-        unsigned il = attr_uint(l, "ilvl", NUM_LEVELS);
+        unsigned il = attr_uint(t, l, NJ_WX_A_ILVL, NUM_LEVELS);
         if (il >= NUM_LEVELS)
             continue;
         struct level *lv = &a->lvl[il];
-        lv->start = attr_uint(child(l, "start"), "val", 1);
-        xmlChar *f = attr(child(l, "numFmt"), "val");
-        if (f != NULL) {
-            lv->fmt = parse_fmt((const char *)f);
-            xmlFree(f);
-        }
-        xmlChar *t = attr(child(l, "lvlText"), "val");
-        if (t != NULL) {
+        lv->start = attr_uint(t, child(t, l, NJ_WX_E_START), NJ_WX_A_VAL, 1);
+        const char *f = attr(t, child(t, l, NJ_WX_E_NUMFMT), NJ_WX_A_VAL);
+        if (f != NULL)
+            lv->fmt = parse_fmt(f);
+        const char *tx = attr(t, child(t, l, NJ_WX_E_LVLTEXT), NJ_WX_A_VAL);
+        if (tx != NULL) {
             free(lv->text);
-            lv->text = strdup((const char *)t);
-            xmlFree(t);
+            lv->text = strdup(tx);
         }
-        xmlChar *sf = attr(child(l, "suff"), "val");
-        if (sf != NULL) {
-            lv->suffix = strcmp((const char *)sf, "space") == 0 ? " " : "";
-            xmlFree(sf);
-        }
+        const char *sf = attr(t, child(t, l, NJ_WX_E_SUFF), NJ_WX_A_VAL);
+        if (sf != NULL)
+            lv->suffix = strcmp(sf, "space") == 0 ? " " : "";
     }
 }
 
@@ -189,17 +179,16 @@ nj_docxnum_load(const char *xml, size_t len)
 {
     if (xml == NULL || len > INT_MAX || strstr(xml, "<!DOCTYPE") != NULL)
         return NULL;
-    xmlDoc *d = xmlReadMemory(xml, (int)len, "numbering.xml", NULL,
-                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                                  XML_PARSE_COMPACT);
-    if (d == NULL)
+    enum nj_wx_err werr;
+    struct nj_wx *t = nj_wx_parse(xml, len, "numbering.xml", &werr);
+    if (t == NULL)
         return NULL;
     struct nj_docxnum *nd = calloc(1, sizeof(*nd));
-    xmlNode *root = xmlDocGetRootElement(d);
+    const wnode *root = nj_wx_root(t);
     size_t n_abs = 0, n_nums = 0;
-    for (xmlNode *n = root ? root->children : NULL; n != NULL; n = n->next) {
-        n_abs += is_w(n, "abstractNum");
-        n_nums += is_w(n, "num");
+    for (const wnode *n = nj_wx_first(t, root); n != NULL; n = nj_wx_next(t, n)) {
+        n_abs += is_w(n, NJ_WX_E_ABSTRACTNUM);
+        n_nums += is_w(n, NJ_WX_E_NUM);
     }
     if (nd == NULL || n_abs > MAX_DEFS || n_nums > MAX_DEFS)
         goto fail;
@@ -207,17 +196,17 @@ nj_docxnum_load(const char *xml, size_t len)
     nd->nums = calloc(n_nums + 1, sizeof(*nd->nums));
     if (nd->abs == NULL || nd->nums == NULL)
         goto fail;
-    for (xmlNode *n = root->children; n != NULL; n = n->next) {
-        if (!is_w(n, "abstractNum"))
+    for (const wnode *n = nj_wx_first(t, root); n != NULL; n = nj_wx_next(t, n)) {
+        if (!is_w(n, NJ_WX_E_ABSTRACTNUM))
             continue;
         struct abstract *a = &nd->abs[nd->n_abs++];
-        a->id = attr_uint(n, "abstractNumId", UINT_MAX);
-        load_levels(a, n);
+        a->id = attr_uint(t, n, NJ_WX_A_ABSTRACTNUMID, UINT_MAX);
+        load_levels(t, a, n);
     }
-    for (xmlNode *n = root->children; n != NULL; n = n->next) {
-        if (!is_w(n, "num"))
+    for (const wnode *n = nj_wx_first(t, root); n != NULL; n = nj_wx_next(t, n)) {
+        if (!is_w(n, NJ_WX_E_NUM))
             continue;
-        unsigned aid = attr_uint(child(n, "abstractNumId"), "val", UINT_MAX);
+        unsigned aid = attr_uint(t, child(t, n, NJ_WX_E_ABSTRACTNUMID), NJ_WX_A_VAL, UINT_MAX);
         size_t ai = nd->n_abs;
         for (size_t i = 0; i < nd->n_abs; i++)
             if (nd->abs[i].id == aid)
@@ -225,24 +214,24 @@ nj_docxnum_load(const char *xml, size_t len)
         if (ai == nd->n_abs)
             continue;
         struct num *m = &nd->nums[nd->n_nums++];
-        m->id = attr_uint(n, "numId", UINT_MAX);
+        m->id = attr_uint(t, n, NJ_WX_A_NUMID, UINT_MAX);
         m->abs = ai;
-        for (const xmlNode *o = n->children; o != NULL; o = o->next) {
-            if (!is_w(o, "lvlOverride"))
+        for (const wnode *o = nj_wx_first(t, n); o != NULL; o = nj_wx_next(t, o)) {
+            if (!is_w(o, NJ_WX_E_LVLOVERRIDE))
                 continue;
-            unsigned il = attr_uint(o, "ilvl", NUM_LEVELS);
-            const xmlNode *so = child(o, "startOverride");
+            unsigned il = attr_uint(t, o, NJ_WX_A_ILVL, NUM_LEVELS);
+            const wnode *so = child(t, o, NJ_WX_E_STARTOVERRIDE);
             if (il < NUM_LEVELS && so != NULL) {
                 m->has_override[il] = 1;
-                m->override_start[il] = attr_uint(so, "val", 1);
+                m->override_start[il] = attr_uint(t, so, NJ_WX_A_VAL, 1);
             }
         }
     }
-    xmlFreeDoc(d);
+    nj_wx_free(t);
     return nd;
 fail:
     nj_docxnum_free(nd);
-    xmlFreeDoc(d);
+    nj_wx_free(t);
     return NULL;
 }
 
