@@ -20,6 +20,9 @@
 #include "nj_rtext.h"
 
 #include <libxml/HTMLparser.h>
+#include <libxml/SAX2.h>
+#include <libxml/globals.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 
 #include <limits.h>
@@ -33,8 +36,9 @@ enum item_kind { ITEM_TEXT, ITEM_TABLE };
 
 struct item {
     enum item_kind kind;
-    xmlNode *node; /* the block element the text came from, or the <table> */
-    char *text;    /* ITEM_TEXT only */
+    xmlNode *node;    /* the block element the text came from, or the <table> */
+    char *text;       /* ITEM_TEXT only */
+    xmlChar *content; /* ITEM_TABLE: the table's text (xmlNodeGetContent), or NULL */
     unsigned heading;
 };
 
@@ -48,22 +52,6 @@ struct hctx {
 };
 
 enum elem_class { EL_INLINE, EL_SKIP, EL_BLOCK, EL_BR, EL_TABLE, EL_CHROME };
-
-static const char *const skip_names[] = {
-    "script", "style",    "noscript", "template", "head",     "title",  "nav",
-    "iframe", "object",   "embed",    "select",   "option",   "button", "textarea",
-    "input",  "svg",      "math",     "map",      "area",     "audio",  "video",
-    "canvas", "frameset", "frame",    "noframes", "datalist",
-};
-
-static const char *const block_names[] = {
-    "address", "article", "aside",   "blockquote", "body",    "caption",   "center",   "dd",
-    "details", "dialog",  "dir",     "div",        "dl",      "dt",        "fieldset", "figcaption",
-    "figure",  "form",    "h1",      "h2",         "h3",      "h4",        "h5",       "h6",
-    "hgroup",  "hr",      "html",    "legend",     "li",      "main",      "menu",     "ol",
-    "p",       "pre",     "section", "summary",    "tbody",   "td",        "tfoot",    "th",
-    "thead",   "tr",      "ul",      "xmp",        "listing", "plaintext",
-};
 
 /* ASCII lower case (tag names are ASCII; the lists hold lower-case names). */
 static int
@@ -80,18 +68,192 @@ same_name(const xmlChar *name, const char *lc)
 }
 
 static int
-name_in(const xmlChar *name, const char *const *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (same_name(name, list[i]))
-            return 1;
-    return 0;
-}
-
-static int
 is_name(const xmlNode *n, const char *name)
 {
     return n != NULL && n->type == XML_ELEMENT_NODE && n->name != NULL && same_name(n->name, name);
+}
+
+/* The class of a lower-case element name of LEN bytes. */
+static enum elem_class
+class_of(const char *lc, size_t len)
+{
+    switch (len) {
+    case 1:
+        if (memcmp(lc, "p", 1) == 0)
+            return EL_BLOCK;
+        break;
+    case 2:
+        if (memcmp(lc, "br", 2) == 0)
+            return EL_BR;
+        if (memcmp(lc, "dd", 2) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "dl", 2) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "dt", 2) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "h1", 2) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "h2", 2) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "h3", 2) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "h4", 2) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "h5", 2) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "h6", 2) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "hr", 2) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "li", 2) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "ol", 2) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "td", 2) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "th", 2) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "tr", 2) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "ul", 2) == 0)
+            return EL_BLOCK;
+        break;
+    case 3:
+        if (memcmp(lc, "dir", 3) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "div", 3) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "map", 3) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "nav", 3) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "pre", 3) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "svg", 3) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "xmp", 3) == 0)
+            return EL_BLOCK;
+        break;
+    case 4:
+        if (memcmp(lc, "area", 4) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "body", 4) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "form", 4) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "head", 4) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "html", 4) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "main", 4) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "math", 4) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "menu", 4) == 0)
+            return EL_BLOCK;
+        break;
+    case 5:
+        if (memcmp(lc, "aside", 5) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "audio", 5) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "embed", 5) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "frame", 5) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "input", 5) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "style", 5) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "table", 5) == 0)
+            return EL_TABLE;
+        if (memcmp(lc, "tbody", 5) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "tfoot", 5) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "thead", 5) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "title", 5) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "video", 5) == 0)
+            return EL_SKIP;
+        break;
+    case 6:
+        if (memcmp(lc, "button", 6) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "canvas", 6) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "center", 6) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "dialog", 6) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "figure", 6) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "footer", 6) == 0)
+            return EL_CHROME;
+        if (memcmp(lc, "header", 6) == 0)
+            return EL_CHROME;
+        if (memcmp(lc, "hgroup", 6) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "iframe", 6) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "legend", 6) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "object", 6) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "option", 6) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "script", 6) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "select", 6) == 0)
+            return EL_SKIP;
+        break;
+    case 7:
+        if (memcmp(lc, "address", 7) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "article", 7) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "caption", 7) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "details", 7) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "listing", 7) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "section", 7) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "summary", 7) == 0)
+            return EL_BLOCK;
+        break;
+    case 8:
+        if (memcmp(lc, "datalist", 8) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "fieldset", 8) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "frameset", 8) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "noframes", 8) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "noscript", 8) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "template", 8) == 0)
+            return EL_SKIP;
+        if (memcmp(lc, "textarea", 8) == 0)
+            return EL_SKIP;
+        break;
+    case 9:
+        if (memcmp(lc, "plaintext", 9) == 0)
+            return EL_BLOCK;
+        break;
+    case 10:
+        if (memcmp(lc, "blockquote", 10) == 0)
+            return EL_BLOCK;
+        if (memcmp(lc, "figcaption", 10) == 0)
+            return EL_BLOCK;
+        break;
+    default:
+        break;
+    }
+    return EL_INLINE;
 }
 
 static enum elem_class
@@ -99,17 +261,15 @@ classify(const xmlNode *n)
 {
     if (n->name == NULL)
         return EL_SKIP;
-    if (name_in(n->name, skip_names, sizeof(skip_names) / sizeof(skip_names[0])))
-        return EL_SKIP;
-    if (is_name(n, "header") || is_name(n, "footer"))
-        return EL_CHROME;
-    if (is_name(n, "br"))
-        return EL_BR;
-    if (is_name(n, "table"))
-        return EL_TABLE;
-    if (name_in(n->name, block_names, sizeof(block_names) / sizeof(block_names[0])))
-        return EL_BLOCK;
-    return EL_INLINE;
+    /* names compare without regard to ASCII case (the parser writes them in lower case) */
+    char lc[10];
+    size_t len = 0;
+    for (const xmlChar *c = n->name; *c != '\0'; c++) {
+        if (len == sizeof(lc))
+            return EL_INLINE; /* longer than any name of the lists */
+        lc[len++] = (char)lower(*c);
+    }
+    return class_of(lc, len);
 }
 
 static unsigned
@@ -209,16 +369,17 @@ cell_walk(struct cellctx *c, const xmlNode *parent, int depth)
     }
 }
 
-/* The text of a cell (or caption): its pieces joined by the rule of nj_rtext.h. */
+/* The text of a cell (or caption): its pieces joined by the rule of nj_rtext.h.  SCRATCH is
+ * a buffer the walk may use (and grow). */
 static int
-cell_text(const xmlNode *cell, struct nj_sb *out)
+cell_text(const xmlNode *cell, struct nj_sb *out, struct nj_sb *scratch)
 {
-    struct cellctx c = {.out = out, .rc = 0};
-    nj_sb_init(&c.piece);
+    struct cellctx c = {.piece = *scratch, .out = out, .rc = 0};
+    nj_sb_reset(&c.piece);
     nj_sb_reset(out);
     cell_walk(&c, cell, 0);
     cell_flush(&c);
-    nj_sb_free(&c.piece);
+    *scratch = c.piece; /* kept for the next cell */
     return c.rc;
 }
 
@@ -235,7 +396,7 @@ push_item(struct hctx *c, enum item_kind kind, xmlNode *node, char *text, unsign
         c->items = it;
         c->cap_items = cap;
     }
-    c->items[c->n_items++] = (struct item){kind, node, text, heading};
+    c->items[c->n_items++] = (struct item){kind, node, text, NULL, heading};
     return NJ_OK;
 }
 
@@ -301,32 +462,40 @@ popcount6(unsigned m)
  * more, or two part headings or more.  Its cells are walked like <div>s.
  */
 static int
-is_layout_table(const xmlNode *t)
+is_layout_table(const xmlNode *t, xmlChar **content)
 {
+    *content = NULL;
     if (has_big_inner_table(t, 0))
         return 1;
     xmlChar *s = xmlNodeGetContent(t);
     if (s == NULL)
         return 0;
     int layout = popcount6(nj_rtext_part_mask((const char *)s)) >= 2;
-    xmlFree(s);
+    if (layout)
+        xmlFree(s);
+    else
+        *content = s; /* is_report_table reads it again */
     return layout;
 }
 
 static int collect(struct hctx *c, xmlNode *parent, int depth);
 
 static int
-collect_table(struct hctx *c, xmlNode *t)
+collect_table(struct hctx *c, xmlNode *t, xmlChar *content)
 {
     int rc = flush_line(c);
-    if (rc)
+    if (rc) {
+        xmlFree(content);
         return rc;
+    }
     for (xmlNode *ch = t->children; ch != NULL; ch = ch->next) {
         if (!is_name(ch, "caption"))
             continue;
-        struct nj_sb sb;
+        struct nj_sb sb, scratch;
         nj_sb_init(&sb);
-        rc = cell_text(ch, &sb);
+        nj_sb_init(&scratch);
+        rc = cell_text(ch, &sb, &scratch);
+        nj_sb_free(&scratch);
         if (rc == 0 && sb.len > 0) {
             char *txt = malloc(sb.len + 1);
             if (txt == NULL)
@@ -339,10 +508,17 @@ collect_table(struct hctx *c, xmlNode *t)
             }
         }
         nj_sb_free(&sb);
-        if (rc)
+        if (rc) {
+            xmlFree(content);
             return rc;
+        }
     }
-    return push_item(c, ITEM_TABLE, t, NULL, 0);
+    rc = push_item(c, ITEM_TABLE, t, NULL, 0);
+    if (rc == NJ_OK)
+        c->items[c->n_items - 1].content = content;
+    else
+        xmlFree(content);
+    return rc;
 }
 
 static int
@@ -365,8 +541,9 @@ collect(struct hctx *c, xmlNode *parent, int depth)
         }
         if (depth >= NJ_READERS_MAX_DEPTH)
             continue;
-        if (k == EL_TABLE && !is_layout_table(n)) {
-            rc = collect_table(c, n);
+        xmlChar *content;
+        if (k == EL_TABLE && !is_layout_table(n, &content)) {
+            rc = collect_table(c, n, content);
             continue;
         }
         if (k == EL_INLINE) {
@@ -398,17 +575,18 @@ collect(struct hctx *c, xmlNode *parent, int depth)
 /* ---- phase 2: find the report body --------------------------------------------------- */
 
 static int
-is_report_table(const xmlNode *t)
+is_report_table(const xmlNode *t, const xmlChar *content)
 {
     static const char *const keys[] = {"第二十条", "申请人情况", "行政复议", "本年新收",
                                        "信息内容", "自然人",     "行政诉讼"};
-    xmlChar *s = xmlNodeGetContent(t);
+    xmlChar *own = content == NULL ? xmlNodeGetContent(t) : NULL;
+    const xmlChar *s = content != NULL ? content : own;
     if (s == NULL)
         return 0;
     int hit = 0;
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !hit; i++)
         hit = strstr((const char *)s, keys[i]) != NULL;
-    xmlFree(s);
+    xmlFree(own);
     return hit;
 }
 
@@ -461,7 +639,7 @@ find_root(struct hctx *c, xmlNode *body)
     for (size_t i = 0; i < c->n_items; i++) {
         const struct item *it = &c->items[i];
         int key = it->kind == ITEM_TEXT ? nj_rtext_part_heading(it->text) != 0
-                                        : is_report_table(it->node);
+                                        : is_report_table(it->node, it->content);
         if (!key)
             continue;
         root = lca(root, it->node);
@@ -513,12 +691,18 @@ collect_rows(xmlNode *t, xmlNode **rows, size_t max)
     size_t n = 0;
     for (xmlNode *ch = t->children; ch != NULL; ch = ch->next) {
         if (is_name(ch, "tr")) {
-            if (n < max)
-                rows[n++] = ch;
+            if (n < max) {
+                if (rows != NULL)
+                    rows[n] = ch;
+                n++;
+            }
         } else if (is_name(ch, "thead") || is_name(ch, "tbody") || is_name(ch, "tfoot")) {
             for (xmlNode *r = ch->children; r != NULL; r = r->next)
-                if (is_name(r, "tr") && n < max)
-                    rows[n++] = r;
+                if (is_name(r, "tr") && n < max) {
+                    if (rows != NULL)
+                        rows[n] = r;
+                    n++;
+                }
         }
     }
     return n;
@@ -558,14 +742,16 @@ emit_table(struct nj_doc *doc, xmlNode *t, unsigned loc)
 {
     int rc = NJ_OK;
     struct grid *g = calloc(1, sizeof(*g));
-    xmlNode **rows = calloc(NJ_HTML_MAX_ROWS, sizeof(*rows));
-    struct nj_sb sb;
+    size_t n_rows = collect_rows(t, NULL, NJ_HTML_MAX_ROWS);
+    xmlNode **rows = malloc((n_rows ? n_rows : 1) * sizeof(*rows));
+    struct nj_sb sb, scratch;
     nj_sb_init(&sb);
+    nj_sb_init(&scratch);
     if (g == NULL || rows == NULL) {
         rc = NJ_ENOMEM;
         goto out;
     }
-    size_t n_rows = collect_rows(t, rows, NJ_HTML_MAX_ROWS);
+    n_rows = collect_rows(t, rows, n_rows);
     unsigned width = 0;
     rc = nj_doc_begin_table(doc);
     for (size_t r = 0; r < n_rows && rc == NJ_OK; r++) {
@@ -592,7 +778,7 @@ emit_table(struct nj_doc *doc, xmlNode *t, unsigned loc)
                 cs = NJ_HTML_MAX_COLS - col;
             if (rs == 0 || rs > left)
                 rs = left;
-            rc = cell_text(cell, &sb);
+            rc = cell_text(cell, &sb, &scratch);
             const char *txt = rc == NJ_OK ? pool_add(g, &sb) : NULL;
             if (txt == NULL) {
                 rc = NJ_ENOMEM;
@@ -630,6 +816,7 @@ out:
     free(g);
     free(rows);
     nj_sb_free(&sb);
+    nj_sb_free(&scratch);
     return rc;
 }
 
@@ -740,6 +927,55 @@ canonical_charset(const char *declared)
     return declared;
 }
 
+/*
+ * The tree builder's start of an element, given only the attributes the reader reads
+ * (colspan, rowspan; name and content of <meta>): the others would be copied into the
+ * tree for nothing.  The parser has looked at all of them already (charset of <meta>,
+ * duplicates), and it never reads attributes back from the tree.
+ */
+static void
+start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+    const xmlChar *kept[2 * 4 + 1];
+    size_t k = 0;
+    for (size_t i = 0; atts != NULL && atts[i] != NULL; i += 2) {
+        const char *a = (const char *)atts[i];
+        if ((strcmp(a, "colspan") == 0 || strcmp(a, "rowspan") == 0 || strcmp(a, "name") == 0 ||
+             strcmp(a, "content") == 0) &&
+            k < 2 * 4) {
+            kept[k++] = atts[i];
+            kept[k++] = atts[i + 1];
+        }
+    }
+    kept[k] = NULL;
+    xmlSAX2StartElement(ctx, name, k ? kept : NULL);
+}
+
+/*
+ * htmlReadMemory(TEXT, LEN, NULL, "UTF-8", options), step by step as libxml2 does it, with
+ * start_element in the SAX handler.
+ */
+static htmlDocPtr
+parse_html(const char *text, int len)
+{
+    const int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                        HTML_PARSE_NONET | HTML_PARSE_COMPACT;
+    /* the context htmlReadMemory makes (an XML one, given the HTML SAX handler) */
+    xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(text, len);
+    if (ctxt == NULL)
+        return NULL;
+    if (ctxt->sax == NULL) {
+        xmlFreeParserCtxt(ctxt);
+        return NULL;
+    }
+    htmlDefaultSAXHandlerInit();
+    memcpy(ctxt->sax, &htmlDefaultSAXHandler, sizeof(xmlSAXHandlerV1));
+    ctxt->sax->startElement = start_element;
+    htmlDocPtr hd = htmlCtxtReadMemory(ctxt, text, len, NULL, "UTF-8", options);
+    xmlFreeParserCtxt(ctxt);
+    return hd;
+}
+
 int
 nj_html_read(const unsigned char *buf, size_t len, enum nj_lang lang, struct nj_doc *doc,
              char *encoding, size_t encoding_size, char *err, size_t err_size)
@@ -784,9 +1020,7 @@ nj_html_read(const unsigned char *buf, size_t len, enum nj_lang lang, struct nj_
     if (encoding != NULL && encoding_size > 0)
         snprintf(encoding, encoding_size, "%s", dec.encoding ? dec.encoding : NJ_ENC_UTF8);
 
-    hd = htmlReadMemory(dec.text, (int)dec.len, NULL, "UTF-8",
-                        HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                            HTML_PARSE_NONET | HTML_PARSE_COMPACT);
+    hd = parse_html(dec.text, (int)dec.len);
     if (hd == NULL) {
         set_err(err, err_size, lang, "文件不是可以解析的 HTML 网页",
                 "the file is not an HTML page that can be parsed");
@@ -839,8 +1073,10 @@ out:
     if (rc == NJ_ENOMEM)
         set_err(err, err_size, lang, "内存不足，无法读取 HTML 网页",
                 "out of memory while reading the HTML page");
-    for (size_t i = 0; i < c.n_items; i++)
+    for (size_t i = 0; i < c.n_items; i++) {
         free(c.items[i].text);
+        xmlFree(c.items[i].content);
+    }
     free(c.items);
     nj_sb_free(&c.line);
     if (hd != NULL)

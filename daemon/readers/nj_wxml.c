@@ -1190,6 +1190,8 @@ nj_wx_attr(struct nj_wx *t, const struct nj_wx_node *n, enum nj_wx_attr name, en
     if (n == NULL || n->text)
         return NULL;
     if (n->orig == NULL) {
+        if (n->len == 0)
+            return NULL;
         const struct nj_wx_attrv *a = t->attrs + n->attr;
         for (uint32_t i = 0; i < n->len; i++)
             if (a[i].name == name && (ns == NJ_WX_NS_ANY || a[i].ns == ns))
