@@ -1,9 +1,10 @@
 /*
  * nj_readers.h - readers for container formats: HTML pages (libxml2's HTML parser) and
- * Word .docx files (libzip + libxml2's XML parser).  Each turns the raw bytes of one report
- * into the core's document model (nj_doc.h): text blocks in reading order, numbered by
- * paragraph, and tables expanded into their real grid (rowspan/colspan, w:gridSpan and
- * w:vMerge), so the core runs the same table extraction and rules as for text reports.
+ * Word .docx files (libzip; a strict XML scanner, libxml2's XML parser for the rest).
+ * Each turns the raw bytes of one report into the core's document model (nj_doc.h): text
+ * blocks in reading order, numbered by paragraph, and tables expanded into their real grid
+ * (rowspan/colspan, w:gridSpan and w:vMerge), so the core runs the same table extraction
+ * and rules as for text reports.
  *
  * Both functions have the nj_reader_fn signature and are handed to nj_check() through
  * nj_readers_hooks().  Behaviour and limits are described in docs/readers.md.

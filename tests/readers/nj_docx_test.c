@@ -4,10 +4,12 @@
  * read, heading hints, and hostile archives (corrupt, truncated, encrypted, too many
  * entries, oversized, zip bombs, DTDs, malformed XML).
  */
+#define _POSIX_C_SOURCE 200809L
 #include "nj_gen.h"
 #include "nj_readers.h"
 #include "nj_rtest.h"
 #include "nj_testzip.h"
+#include "nj_wxml.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -408,6 +410,119 @@ START_TEST(bad_xml_and_dtd)
 }
 END_TEST
 
+/* The model as text, one block a line (as nj_dumpdoc prints it). */
+static char *
+model_text(const unsigned char *zip, size_t len)
+{
+    struct nj_doc *doc;
+    char err[512];
+    int rc = read_docx(zip, len, NJ_LANG_EN, NULL, &doc, err, sizeof(err));
+    char *out = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&out, &n);
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "rc=%d err=%s\n", rc, err);
+    for (size_t i = 0; i < nj_doc_n_blocks(doc); i++) {
+        const struct nj_block *b = nj_doc_block(doc, i);
+        if (b->kind == NJ_BLOCK_TEXT) {
+            fprintf(f, "T %u h%u %s\n", b->loc, b->heading, b->text);
+            continue;
+        }
+        fprintf(f, "R %u.%u @%u", b->table, b->row, b->loc);
+        for (size_t j = 0; j < b->n_cells; j++)
+            fprintf(f, " | %u/%u:%s", b->cells[j].col, b->cells[j].flags, b->cells[j].text);
+        fprintf(f, "\n");
+    }
+    fclose(f);
+    nj_doc_free(doc);
+    return out;
+}
+
+/* XML without its comments (malloc'd). */
+static char *
+strip_comments(const char *xml)
+{
+    char *out = malloc(strlen(xml) + 1), *o = out;
+    ck_assert_ptr_nonnull(out);
+    for (const char *p = xml; *p;) {
+        if (strncmp(p, "<!--", 4) == 0) {
+            const char *e = strstr(p, "-->");
+            ck_assert_ptr_nonnull(e);
+            p = e + 3;
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static int
+scanned(const char *xml)
+{
+    enum nj_wx_err err;
+    struct nj_wx *t = nj_wx_parse(xml, strlen(xml), "t.xml", &err);
+    int k = t != NULL ? nj_wx_scanned(t) : -1;
+    nj_wx_free(t);
+    return k;
+}
+
+/* The strict scanner and libxml2 (which reads what the scanner leaves) give one model. */
+START_TEST(scanner_and_libxml2_agree)
+{
+    static const char *const pkgs[][2] = {
+        {"docx/word-document.xml", "docx/word-styles.xml"},
+        {"docx/wps-document.xml", "docx/wps-styles.xml"},
+        {"docx/numbered-document.xml", "docx/numbered-styles.xml"},
+    };
+    for (size_t i = 0; i < sizeof(pkgs) / sizeof(pkgs[0]); i++) {
+        char *orig = (char *)nj_rtest_slurp(nj_rtest_fixture(pkgs[i][0]), NULL);
+        char *styles = (char *)nj_rtest_slurp(nj_rtest_fixture(pkgs[i][1]), NULL);
+        ck_assert_ptr_nonnull(orig);
+        ck_assert_ptr_nonnull(styles);
+        char *plain = strip_comments(orig);
+        ck_assert_int_eq(scanned(plain), 1);
+        ck_assert_int_eq(scanned(orig), strstr(orig, "<!--") == NULL);
+        char *with_comment = malloc(strlen(plain) + 32);
+        ck_assert_ptr_nonnull(with_comment);
+        sprintf(with_comment, "%s<!-- libxml2 -->", plain);
+        ck_assert_int_eq(scanned(with_comment), 0);
+        unsigned char *z1, *z2;
+        size_t l1, l2;
+        ck_assert_int_eq(nj_testzip_docx(plain, styles, &z1, &l1), 0);
+        ck_assert_int_eq(nj_testzip_docx(with_comment, styles, &z2, &l2), 0);
+        char *m1 = model_text(z1, l1), *m2 = model_text(z2, l2);
+        ck_assert_str_eq(m1, m2);
+        ck_assert_msg(strstr(m1, "rc=0") == m1, "%s: %s", pkgs[i][0], m1);
+        free(m1);
+        free(m2);
+        free(z1);
+        free(z2);
+        free(with_comment);
+        free(plain);
+        free(orig);
+        free(styles);
+    }
+    /* what the scanner takes, and what it leaves to libxml2 */
+#define W "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
+    ck_assert_int_eq(scanned("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+                             "<w:document " W "><w:body><w:p><w:r><w:t xml:space=\"preserve\">"
+                             "a &amp; &#x4E00;</w:t></w:r></w:p></w:body></w:document>\n"),
+                     1);
+    ck_assert_int_eq(scanned("<w:document " W "><w:body><w:p><w:r><w:t>a\r\nb</w:t></w:r></w:p>"
+                             "</w:body></w:document>"),
+                     0);
+    ck_assert_int_eq(scanned("<w:document " W "><w:body><w:p><w:r><w:t><![CDATA[x]]></w:t></w:r>"
+                             "</w:p></w:body></w:document>"),
+                     0);
+    ck_assert_int_eq(scanned("<?xml version=\"1.0\" encoding=\"GBK\"?><w:document " W "/>"), 0);
+    ck_assert_int_eq(scanned("<w:document " W "><x:p/></w:document>"), 0);
+    ck_assert_int_eq(scanned("<w:document " W " w:a=\"1\" a=\"2\"/>"), 0);
+    ck_assert_int_eq(scanned("<w:document " W "><w:body></w:document></w:body>"), -1);
+#undef W
+}
+END_TEST
+
 static Suite *
 docx_suite(void)
 {
@@ -426,6 +541,7 @@ docx_suite(void)
     tcase_add_test(tc, too_many_entries);
     tcase_add_test(tc, oversized_and_bomb);
     tcase_add_test(tc, bad_xml_and_dtd);
+    tcase_add_test(tc, scanner_and_libxml2_agree);
     suite_add_tcase(s, tc);
     return s;
 }
