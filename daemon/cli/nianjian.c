@@ -7,6 +7,9 @@
 
 #include <stdio.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #ifdef NJ_HAVE_SHELL
 #include "nj_cli_shell.h"
@@ -26,6 +29,13 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
+#ifdef __GLIBC__
+    /* Checking many files frees and allocates the same few megabytes over and over: keep
+     * freed memory for the next file instead of handing it back to the kernel and faulting
+     * it in again (a fifth of the time of a .docx, measured with perf). */
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    mallopt(M_MMAP_THRESHOLD, 16 << 20);
+#endif
     if (argc < 2) {
         usage(stderr);
         return 2;

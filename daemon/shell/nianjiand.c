@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "nj_config.h"
 #include "nj_core.h"
@@ -28,6 +31,12 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
+#ifdef __GLIBC__
+    /* Workers free and allocate the same few megabytes per report: keep freed memory for
+     * the next one instead of returning it to the kernel and faulting it in again. */
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    mallopt(M_MMAP_THRESHOLD, 16 << 20);
+#endif
     const char *path = NJ_CONFIG_DEFAULT_PATH;
     int check_only = 0;
 
