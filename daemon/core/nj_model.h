@@ -133,6 +133,8 @@ struct nj_part {
     const char *heading; /* heading as written (arena, trimmed) */
     int heading_variant;
     const char *body; /* the part's text up to the next part (arena) */
+    size_t body_len;
+    size_t end_block, end_off; /* where the body ends: the next heading (block, offset) */
 };
 
 enum nj_format { NJ_FMT_UNKNOWN = 0, NJ_FMT_2021, NJ_FMT_2019, NJ_FMT_PRE2019 };
@@ -142,7 +144,11 @@ struct nj_report {
     const struct nj_doc *doc;
     const char *all_text; /* every block's text joined with '\n' (arena) */
     const char *all_key;  /* all_text in key form (nj_keyform), for word searches */
-    const char *org;      /* NULL when unknown */
+    /* Where each block's key form starts in all_key (n_blocks + 1 entries): the key form
+     * drops the '\t' and '\n' that join blocks and cells, so all_key is the blocks' key
+     * forms one after another. */
+    const size_t *kstart;
+    const char *org; /* NULL when unknown */
     int title_found, title_variant;
     const char *title;
     int title_year, period_year, text_year, year;

@@ -299,6 +299,9 @@ find_parts(struct nj_report *rep)
         }
         bl.s[bl.n] = '\0';
         pt->body = bl.s;
+        pt->body_len = bl.n;
+        pt->end_block = eb;
+        pt->end_off = eoff;
     }
 }
 
@@ -579,10 +582,25 @@ nj_report_read_meta(struct nj_report *rep)
         return NJ_ENOMEM;
     size_t tl = strlen(rep->all_text);
     char *key = nj_arena_alloc_raw(rep->arena, tl * 3 + 1); /* U+FFFD for a bad byte: 3 bytes */
-    if (key == NULL)
+    size_t nb = nj_doc_n_blocks(rep->doc);
+    size_t *ks = nj_arena_alloc_raw(rep->arena, sizeof(size_t) * (nb + 1));
+    if (key == NULL || ks == NULL)
         return NJ_ENOMEM;
-    nj_keyform(rep->all_text, tl, key, tl * 3 + 1);
+    /* Block by block (the same as the key form of all_text, which drops the joins). */
+    size_t kl = 0, room = tl * 3 + 1;
+    for (size_t i = 0; i < nb; i++) {
+        const struct nj_block *b = nj_doc_block(rep->doc, i);
+        ks[i] = kl;
+        if (b->kind == NJ_BLOCK_TEXT)
+            kl += nj_keyform(b->text, b->text_len, key + kl, room - kl);
+        else
+            for (size_t c = 0; c < b->n_cells; c++)
+                kl += nj_keyform(b->cells[c].text, b->cells[c].len, key + kl, room - kl);
+    }
+    ks[nb] = kl;
+    key[kl] = '\0';
     rep->all_key = key;
+    rep->kstart = ks;
     find_parts(rep);
     find_title(rep);
     find_period(rep);

@@ -298,13 +298,78 @@ keybody(struct ctx *c, const char *s)
     return k;
 }
 
+/* Length of the key form of S[0..N) (S valid UTF-8, N at a character boundary). */
+static size_t
+keylen(const char *s, size_t n)
+{
+    char buf[1024];
+    char *k = n * 3 + 1 <= sizeof buf ? buf : malloc(n * 3 + 1);
+    if (k == NULL)
+        return (size_t)-1;
+    size_t l = nj_keyform(s, n, k, n * 3 + 1);
+    if (k != buf)
+        free(k);
+    return l;
+}
+
+/* The key form of part P's body cut out of all_key: the body is pieces of blocks joined by
+ * spaces and newlines, which the key form drops, so its key form is the same pieces of
+ * the blocks' key forms (see find_parts for the pieces).  Returns NULL when that cannot be
+ * relied on (a piece that does not map, or more key than body, where keybody would have
+ * cut it short); the caller then makes it from the body. */
+static char *
+part_key_from_all(struct ctx *c, const struct nj_part *pt)
+{
+    const struct nj_report *r = c->rep;
+    if (r->kstart == NULL || r->all_key == NULL)
+        return NULL;
+    size_t nb = nj_doc_n_blocks(r->doc), total = 0;
+    char *k = nj_arena_alloc_raw(c->a, pt->body_len + 1);
+    if (k == NULL)
+        return NULL;
+    for (size_t i = pt->block; i < nb && i <= pt->end_block; i++) {
+        const struct nj_block *b = nj_doc_block(r->doc, i);
+        size_t ka, kb;
+        if (b->kind == NJ_BLOCK_TEXT) {
+            size_t from = i == pt->block ? pt->off : 0, to = b->text_len;
+            if (i == pt->end_block && pt->end_off < to)
+                to = pt->end_off;
+            if (i == pt->block && pt->heading) {
+                size_t hl = strlen(pt->heading);
+                if (from + hl <= to)
+                    from += hl;
+            }
+            if (to <= from)
+                continue;
+            size_t la = from ? keylen(b->text, from) : 0;
+            size_t lb = to < b->text_len ? keylen(b->text, to) : r->kstart[i + 1] - r->kstart[i];
+            if (la == (size_t)-1 || lb == (size_t)-1)
+                return NULL;
+            ka = r->kstart[i] + la;
+            kb = r->kstart[i] + lb;
+        } else if (i < pt->end_block) {
+            ka = r->kstart[i];
+            kb = r->kstart[i + 1];
+        } else {
+            continue;
+        }
+        if (kb < ka || kb > r->kstart[nb] || total + (kb - ka) > pt->body_len)
+            return NULL;
+        memcpy(k + total, r->all_key + ka, kb - ka);
+        total += kb - ka;
+    }
+    k[total] = '\0';
+    return k;
+}
+
 /* The key form of part P's body (never NULL unless out of memory). */
 static const char *
 part_key(struct ctx *c, int p)
 {
     if (c->part_key[p] == NULL) {
-        const char *body = c->rep->parts[p].body;
-        c->part_key[p] = keybody(c, body ? body : "");
+        const struct nj_part *pt = &c->rep->parts[p];
+        char *k = pt->body ? part_key_from_all(c, pt) : NULL;
+        c->part_key[p] = k ? k : keybody(c, pt->body ? pt->body : "");
     }
     return c->part_key[p];
 }
