@@ -1178,13 +1178,18 @@ number_after(const char *s, const char *kw, int window, unsigned *pos_out)
                 break;
             if (ch >= '0' && ch <= '9') {
                 int64_t v = 0;
+                int big = 0; /* more digits than any count has: not a count */
                 const char *r = save;
                 while (r < end && ((*r >= '0' && *r <= '9') || *r == ','))
-                    if (*r++ != ',')
-                        v = v * 10 + (r[-1] - '0');
+                    if (*r++ != ',') {
+                        if (v > INT64_MAX / 10 - 1)
+                            big = 1;
+                        else
+                            v = v * 10 + (r[-1] - '0');
+                    }
                 while (r < end && *r == ' ')
                     r++;
-                if (strncmp(r, "件", 3) == 0) {
+                if (!big && strncmp(r, "件", 3) == 0) {
                     if (pos_out)
                         *pos_out = (unsigned)(p - s);
                     return v;
@@ -1342,10 +1347,16 @@ check_text(struct ctx *c)
             for (const char *q = k6; *q; q++) {
                 if (*q >= '1' && *q <= '9') {
                     int64_t v = 0;
+                    int big = 0; /* more digits than any amount has */
                     const char *r = q;
-                    while (*r >= '0' && *r <= '9')
-                        v = v * 10 + (*r++ - '0');
-                    if (strncmp(r, "元", 3) == 0 && v > 0) {
+                    while (*r >= '0' && *r <= '9') {
+                        if (v > INT64_MAX / 10 - 1)
+                            big = 1;
+                        else
+                            v = v * 10 + (*r - '0');
+                        r++;
+                    }
+                    if (!big && strncmp(r, "元", 3) == 0 && v > 0) {
                         struct nj_where w2 = {0};
                         w2.part = "六";
                         w2.loc = p6->loc;

@@ -141,8 +141,11 @@ core_cps(const char *s, size_t len, uint32_t *out, int max, int strip_num, int *
         } else if (q < end && *q >= '0' && *q <= '9') {
             int n = 0;
             const char *r = q;
-            while (r < end && *r >= '0' && *r <= '9')
-                n = n * 10 + (*r++ - '0');
+            while (r < end && *r >= '0' && *r <= '9') {
+                if (n < 100000000) /* a numbering mark has a digit or two */
+                    n = n * 10 + (*r - '0');
+                r++;
+            }
             if (r < end && (*r == '.' || (end - r >= 3 && memcmp(r, "、", 3) == 0))) {
                 q = r + (*r == '.' ? 1 : 3);
                 if (num)
