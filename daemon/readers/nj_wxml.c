@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "nj_wxml.h"
 #include "nj_core.h"
+#include "nj_utf8.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -474,31 +475,6 @@ utf8_char(const unsigned char *p)
     return 0;
 }
 
-static size_t
-put_utf8(unsigned char *o, uint32_t cp)
-{
-    if (cp < 0x80) {
-        o[0] = (unsigned char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (unsigned char)(0xC0 | (cp >> 6));
-        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (unsigned char)(0xE0 | (cp >> 12));
-        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (unsigned char)(0xF0 | (cp >> 18));
-    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /*
  * A reference at *PP ('&'): one of the five predefined entities or a character reference
  * to a valid XML character.  Writes its UTF-8 to OUT (4 bytes room) and moves *PP past it.
@@ -573,7 +549,7 @@ read_ref(const unsigned char **pp, unsigned char *out)
           (v >= 0xE000 && v <= 0xFFFD) || (v >= 0x10000 && v <= 0x10FFFF)))
         return 0;
     *pp = p + 1;
-    return put_utf8(out, v);
+    return nj_u8_put((char *)out, v);
 }
 
 /*
