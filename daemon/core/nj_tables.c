@@ -648,6 +648,17 @@ is_cjk_numeral(uint32_t c)
 static size_t
 mark_at(const char *p, const char *end)
 {
+    /* Quick refusal by the first two bytes: a mark starts with '(', （ (EF BC 88) or a
+     * numeral 一二三七九 (E4 B8/B9/BA ..) 四五六八十 (E5 9B/85/8D ..). */
+    const unsigned char *u = (const unsigned char *)p;
+    if (u[0] != '(') {
+        if (end - p < 3)
+            return 0;
+        if (!((u[0] == 0xEF && u[1] == 0xBC) ||
+              (u[0] == 0xE4 && (u[1] == 0xB8 || u[1] == 0xB9 || u[1] == 0xBA)) ||
+              (u[0] == 0xE5 && (u[1] == 0x9B || u[1] == 0x85 || u[1] == 0x8D))))
+            return 0;
+    }
     const char *q = p;
     uint32_t c = nj_u8_next(&q, end);
     if (c == 0xFF08 || c == '(') {
