@@ -74,12 +74,6 @@ nj_buf_add(struct nj_buf *b, const char *s, size_t len)
 }
 
 void
-nj_buf_adds(struct nj_buf *b, const char *s)
-{
-    nj_buf_add(b, s, strlen(s));
-}
-
-void
 nj_buf_addc(struct nj_buf *b, char c)
 {
     if (reserve(b, 1))

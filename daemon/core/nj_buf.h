@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct nj_buf {
     char *data; /* NUL-terminated while not failed */
@@ -20,7 +21,12 @@ void nj_buf_init(struct nj_buf *b);
 void nj_buf_free(struct nj_buf *b);
 void nj_buf_reset(struct nj_buf *b);
 void nj_buf_add(struct nj_buf *b, const char *s, size_t len);
-void nj_buf_adds(struct nj_buf *b, const char *s);
+/* Appends the string S (inline, so a literal's length is known when compiling). */
+static inline void
+nj_buf_adds(struct nj_buf *b, const char *s)
+{
+    nj_buf_add(b, s, strlen(s));
+}
 void nj_buf_addc(struct nj_buf *b, char c);
 void nj_buf_addll(struct nj_buf *b, long long v);
 void nj_buf_printf(struct nj_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

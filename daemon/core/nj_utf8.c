@@ -211,6 +211,11 @@ nj_keyform(const char *s, size_t len, char *out, size_t out_size)
 int
 nj_blank(const char *s)
 {
+    unsigned char b = (unsigned char)s[0];
+    if (b == 0)
+        return 1;
+    if ((b > ' ' && b < 0x80) || (b >= 0xE4 && b <= 0xE9))
+        return 0; /* printable ASCII, or an ideograph: not a space */
     const char *end = s + strlen(s);
     while (s < end) {
         if (!is_space(nj_u8_next(&s, end)))
@@ -441,13 +446,12 @@ nj_memfind(const char *h, size_t hn, const char *needle, size_t n)
     }
 #endif
     for (; q <= last; q++)
-        if (h[q] == needle[0] && memcmp(h + q, needle, n) == 0)
-            return h + q;
+        if (h[q] == needle[0]) {
+            size_t i = 1;
+            while (i < n && h[q + i] == needle[i])
+                i++;
+            if (i == n)
+                return h + q;
+        }
     return NULL;
-}
-
-const char *
-nj_strfind(const char *h, const char *needle)
-{
-    return nj_memfind(h, strlen(h), needle, strlen(needle));
 }

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -81,8 +82,13 @@ const char *nj_find_rare(const char *h, size_t hn, const char *needle, size_t n)
  * that shares a lead byte). */
 const char *nj_memfind(const char *h, size_t hn, const char *needle, size_t n);
 
-/* strstr with nj_memfind: the first occurrence of NEEDLE in the string H, or NULL. */
-const char *nj_strfind(const char *h, const char *needle);
+/* strstr with nj_memfind: the first occurrence of NEEDLE in the string H, or NULL.  Inline,
+ * so the length of a literal needle is known when compiling. */
+static inline const char *
+nj_strfind(const char *h, const char *needle)
+{
+    return nj_memfind(h, strlen(h), needle, strlen(needle));
+}
 
 /*
  * The key form of a label, used for matching and never shown to users: full-width ASCII
