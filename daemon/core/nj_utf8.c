@@ -382,6 +382,22 @@ nj_find_rare(const char *h, size_t hn, const char *needle, size_t n)
     return NULL;
 }
 
+#ifdef __SSE2__
+/* The first candidate start AT + bit (each bit of M, lowest first) where NEEDLE (N >= 2
+ * bytes, its last two already matched) stands, or NULL. */
+static inline const char *
+first_candidate(const char *at, unsigned m, const char *needle, size_t n)
+{
+    while (m) {
+        unsigned bit = (unsigned)__builtin_ctz(m);
+        if (memcmp(at + bit, needle, n - 2) == 0)
+            return at + bit;
+        m &= m - 1;
+    }
+    return NULL;
+}
+#endif
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define NJ_AVX2 1
 #include <immintrin.h>
@@ -398,12 +414,9 @@ memfind_avx2(const char *h, size_t hn, const char *needle, size_t n, size_t *qp)
         __m256i y = _mm256_loadu_si256((const __m256i *)(h + q + n - 1));
         unsigned m = (unsigned)_mm256_movemask_epi8(
             _mm256_and_si256(_mm256_cmpeq_epi8(x, a), _mm256_cmpeq_epi8(y, b)));
-        while (m) {
-            unsigned bit = (unsigned)__builtin_ctz(m);
-            if (memcmp(h + q + bit, needle, n - 2) == 0)
-                return h + q + bit;
-            m &= m - 1;
-        }
+        const char *r = first_candidate(h + q, m, needle, n);
+        if (r != NULL)
+            return r;
         q += 32;
     }
     *qp = q;
@@ -435,12 +448,9 @@ nj_memfind(const char *h, size_t hn, const char *needle, size_t n)
             __m128i y = _mm_loadu_si128((const __m128i *)(h + q + n - 1));
             unsigned m = (unsigned)_mm_movemask_epi8(
                 _mm_and_si128(_mm_cmpeq_epi8(x, a), _mm_cmpeq_epi8(y, b)));
-            while (m) {
-                unsigned bit = (unsigned)__builtin_ctz(m);
-                if (memcmp(h + q + bit, needle, n - 2) == 0)
-                    return h + q + bit;
-                m &= m - 1;
-            }
+            const char *r = first_candidate(h + q, m, needle, n);
+            if (r != NULL)
+                return r;
             q += 16;
         }
     }

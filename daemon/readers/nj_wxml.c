@@ -696,6 +696,21 @@ append_child(struct scan *s, uint32_t ni)
 }
 
 /* A start tag at s->p ('<' followed by a name start character). */
+/* After an attribute's name: optional spaces, '=', optional spaces and an opening quote.
+ * Returns the quote character (the value starts at s->p), or -1. */
+static int
+eq_quote(struct scan *s)
+{
+    skip_ws(s);
+    if (*s->p != '=')
+        return -1;
+    s->p++;
+    skip_ws(s);
+    if (*s->p != '"' && *s->p != '\'')
+        return -1;
+    return *s->p++;
+}
+
 static int
 start_tag(struct scan *s)
 {
@@ -745,14 +760,10 @@ start_tag(struct scan *s)
             a->id = attr_id(a->local, a->llen);
             a->kind = a->id != NJ_WX_A_OTHER ? RA_KEPT : RA_OTHER;
         }
-        skip_ws(s);
-        if (*s->p != '=')
+        int eq = eq_quote(s);
+        if (eq < 0)
             return -1;
-        s->p++;
-        skip_ws(s);
-        if (*s->p != '"' && *s->p != '\'')
-            return -1;
-        unsigned q = *s->p++;
+        unsigned q = (unsigned)eq;
         if (read_value(s, q, a->kind != RA_OTHER, &a->val, &a->vlen) != 0)
             return -1;
         s->nra++;
@@ -944,14 +955,10 @@ decl_attr(struct scan *s, const char *name, const unsigned char **val, size_t *v
     if ((size_t)(s->end - s->p) < n || memcmp(s->p, name, n) != 0)
         return -1;
     s->p += n;
-    skip_ws(s);
-    if (*s->p != '=')
+    int eq = eq_quote(s);
+    if (eq < 0)
         return -1;
-    s->p++;
-    skip_ws(s);
-    if (*s->p != '"' && *s->p != '\'')
-        return -1;
-    unsigned q = *s->p++;
+    unsigned q = (unsigned)eq;
     const unsigned char *v = s->p;
     while (*s->p != q && (cc[*s->p] & C_ATTR))
         s->p++;
