@@ -309,6 +309,7 @@ struct cpx {
     uint64_t mask[CPX_MAXE];
     int ne, nkeys;
     const struct kform *kf; /* the family's forms */
+    uint64_t all[32];       /* per key: a bit for each code point of its core */
 };
 
 static struct cpx cpx[KF_NFAM];
@@ -325,6 +326,8 @@ cpx_build(struct cpx *x, const struct kform *kf, int nkeys)
     x->nkeys = nkeys;
     x->kf = kf;
     x->ne = 0;
+    for (int k = 0; k < nkeys; k++)
+        x->all[k] = kf[k].nc >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << kf[k].nc) - 1);
     /* Every (code point, key) pair, grouped by code point as they are added. */
     for (int k = 0; k < nkeys; k++)
         for (int d = 0; d < kf[k].nd; d++) {
@@ -359,6 +362,9 @@ cpx_build(struct cpx *x, const struct kform *kf, int nkeys)
     x->ne = at;
 }
 
+_Static_assert(sizeof(t3keys) / sizeof(t3keys[0]) <= 32 && sizeof(t2keys) / sizeof(t2keys[0]) <= 32,
+               "a family's keys fit struct cpx and lcs_family's state (32 keys)");
+
 static void
 kf_init(void)
 {
@@ -382,6 +388,7 @@ static void
 lcs_family(const struct cpx *x, const uint32_t *a, int na, uint8_t *out)
 {
     uint64_t v[32];
+    uint32_t touched = 0; /* keys whose state changed: the others have an LCS of 0 */
     for (int k = 0; k < x->nkeys; k++)
         v[k] = ~(uint64_t)0;
     for (int i = 0; i < na; i++) {
@@ -391,15 +398,14 @@ lcs_family(const struct cpx *x, const uint32_t *a, int na, uint8_t *out)
         if (x->cp[h] == 0)
             continue; /* in no key */
         for (int e = x->first[h], end = e + x->cnt[h]; e < end; e++) {
-            uint64_t u = v[x->key[e]] & x->mask[e];
-            v[x->key[e]] = (v[x->key[e]] + u) | (v[x->key[e]] - u);
+            unsigned k = x->key[e];
+            uint64_t vk = v[k], u = vk & x->mask[e];
+            v[k] = (vk + u) | (vk - u);
+            touched |= (uint32_t)1 << k;
         }
     }
-    for (int k = 0; k < x->nkeys; k++) {
-        int nc = x->kf[k].nc;
-        uint64_t all = nc >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << nc) - 1);
-        out[k] = (uint8_t)popcount64(~v[k] & all);
-    }
+    for (int k = 0; k < x->nkeys; k++)
+        out[k] = touched >> k & 1 ? (uint8_t)popcount64(~v[k] & x->all[k]) : 0;
 }
 
 /* The form of key K: the cached one for an official key (or a copy of one), else one made
@@ -492,24 +498,6 @@ label_sim_form(const struct lform *fa, const struct rowkey *k, const struct kfor
         else
             sc -= 0.2;
     }
-    return sc;
-}
-
-/* label_sim_form for a fragment and key not yet reduced (used off the hot path). */
-static double
-label_sim(const char *f, size_t flen, const struct rowkey *k, int *exact, double *lenratio)
-{
-    uint32_t a[MAXCP];
-    struct lform fa;
-    struct kform *tmp = NULL;
-    fa.n = core_cps(f, flen, a, MAXCP, 1, &fa.num);
-    fa.cp = a;
-    fa.bloom = cps_bloom(a, fa.n);
-    const struct kform *kf = kform_of(k, &tmp);
-    double sc = kf ? label_sim_form(&fa, k, kf, exact, lenratio, -1e9, NULL) : 0;
-    if (kf == NULL)
-        *exact = 0, *lenratio = 0;
-    free(tmp);
     return sc;
 }
 
@@ -619,6 +607,21 @@ stream_lcs(struct stream *st, int fam)
     return 0;
 }
 
+/* How well fragment J of the stream matches row key K (label_sim_form with no floor), from
+ * the fragment's form that stream_forms made. */
+static double
+label_sim_item(const struct stream *st, size_t j, const struct rowkey *k, int *exact,
+               double *lenratio)
+{
+    struct kform *tmp = NULL;
+    const struct kform *kf = kform_of(k, &tmp);
+    double sc = kf ? label_sim_form(&st->lf[j], k, kf, exact, lenratio, -1e9, NULL) : 0;
+    if (kf == NULL)
+        *exact = 0, *lenratio = 0;
+    free(tmp);
+    return sc;
+}
+
 static struct item *
 push(struct stream *st)
 {
@@ -726,6 +729,16 @@ is_sp(const char *p, const char *end, size_t *len)
 static int
 is_page_number(const char *s, size_t len)
 {
+    /* The key form starts with the first character as it is when that is a printable
+     * ASCII character or an ideograph (U+4000..U+9FFF): unless it is a digit, '-', 第 or
+     * 页 the line is no page number, known without making the form (most lines). */
+    const unsigned char *u = (const unsigned char *)s;
+    if (len >= 1 && u[0] > ' ' && u[0] < 0x80 && u[0] != '"' && u[0] != '\'' && u[0] != '-' &&
+        !is_digit(s[0]))
+        return 0;
+    if (len >= 3 && u[0] >= 0xE4 && u[0] <= 0xE9 && (u[1] & 0xC0) == 0x80 &&
+        (u[2] & 0xC0) == 0x80 && memcmp(s, "第", 3) != 0 && memcmp(s, "页", 3) != 0)
+        return 0;
     char k[256];
     size_t kl = nj_keyform(s, len, k, sizeof(k));
     int digits = 0;
@@ -1167,36 +1180,34 @@ align_with(struct stream *st, const struct rowkey *keys, const struct kform *con
         }
     }
     size_t W = (size_t)nk + 1;
+    /* D[i][k]: the best score of the first I groups against the first K keys, B how it
+     * was reached: a match ('m') wins ties, then skipping a key ('k'), then a group ('v'). */
     D[0] = 0;
-    for (size_t i = 0; i <= nv; i++) {
-        for (size_t k = 0; k <= (size_t)nk; k++) {
-            if (i == 0 && k == 0)
-                continue;
-            double best = -1e18;
-            char how = 0;
-            if (i > 0 && k > 0) {
-                double s = D[(i - 1) * W + k - 1] + S[(i - 1) * (size_t)nk + k - 1];
-                if (s > best) {
-                    best = s;
-                    how = 'm';
-                }
+    for (size_t k = 1; k <= (size_t)nk; k++) {
+        D[k] = D[k - 1] + skip_key;
+        B[k] = 'k';
+    }
+    for (size_t i = 1; i <= nv; i++) {
+        double *d = D + i * W;
+        const double *up = D + (i - 1) * W, *srow = S + (i - 1) * (size_t)nk;
+        char *b = B + i * W;
+        d[0] = up[0] + skip_val;
+        b[0] = 'v';
+        for (size_t k = 1; k <= (size_t)nk; k++) {
+            double best = up[k - 1] + srow[k - 1];
+            char how = 'm';
+            double s = d[k - 1] + skip_key;
+            if (s > best) {
+                best = s;
+                how = 'k';
             }
-            if (k > 0) {
-                double s = D[i * W + k - 1] + skip_key;
-                if (s > best) {
-                    best = s;
-                    how = 'k';
-                }
+            s = up[k] + skip_val;
+            if (s > best) {
+                best = s;
+                how = 'v';
             }
-            if (i > 0) {
-                double s = D[(i - 1) * W + k] + skip_val;
-                if (s > best) {
-                    best = s;
-                    how = 'v';
-                }
-            }
-            D[i * W + k] = best;
-            B[i * W + k] = how;
+            d[k] = best;
+            b[k] = how;
         }
     }
     for (int k = 0; k < nk; k++) {
@@ -1640,7 +1651,7 @@ read_t3(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
             r->label = nj_arena_strndup(rep->arena, f->s, f->len);
             int exact;
             double lr;
-            double s = label_sim(f->s, f->len, &keys[k], &exact, &lr);
+            double s = label_sim_item(&st, (size_t)fr[k], &keys[k], &exact, &lr);
             /* A recognisable label that deviates from the official wording.  Labels cut
              * by a line break (much shorter than the official one) are not variants. */
             if (!exact && s >= 0.6 && lr >= 0.7 && lr <= 1.4 && f->row_id == g->row_id)
@@ -1934,7 +1945,7 @@ read_t2(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
         const struct item *f = &st.v[fr[k]];
         int exact;
         double lr;
-        double s = label_sim(f->s, f->len, &keys[k], &exact, &lr);
+        double s = label_sim_item(&st, (size_t)fr[k], &keys[k], &exact, &lr);
         if (s < 0.5)
             continue;
         any = 1;

@@ -166,9 +166,8 @@ nj_keyform(const char *s, size_t len, char *out, size_t out_size)
             size_t avail = (size_t)(end - p) / 3, lim = room < avail ? room : avail;
             size_t k = nj_u8_run3(p, p + 3 * lim, 0xE4, 0xE9) / 3;
             if (k > 0) {
-                if (k <= 4) /* most runs are short: no call */
-                    for (size_t i = 0; i < 3 * k; i++)
-                        out[o + i] = p[i];
+                if (k <= 5 && out_size - o >= 16 && end - p >= 16)
+                    memcpy(out + o, p, 16); /* most runs are short: one fixed-size copy */
                 else
                     memcpy(out + o, p, 3 * k);
                 o += 3 * k;
@@ -191,14 +190,16 @@ nj_keyform(const char *s, size_t len, char *out, size_t out_size)
             size_t n = (size_t)(q - p);
             if (o + n + 1 > out_size)
                 break;
-            memcpy(out + o, p, n);
+            for (size_t i = 0; i < n; i++) /* 1..4 bytes: no call */
+                out[o + i] = p[i];
             o += n;
         } else {
             char tmp[4];
             size_t n = nj_u8_put(tmp, c);
             if (o + n + 1 > out_size)
                 break;
-            memcpy(out + o, tmp, n);
+            for (size_t i = 0; i < n; i++)
+                out[o + i] = tmp[i];
             o += n;
         }
         p = q;

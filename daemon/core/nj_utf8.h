@@ -53,9 +53,13 @@ nj_u8_run3(const char *p, const char *end, unsigned lo, unsigned hi)
             unsigned lead = (unsigned)_mm_movemask_epi8(
                 _mm_and_si128(_mm_cmpgt_epi8(x, lo1), _mm_cmplt_epi8(x, hi1)));
             unsigned cont = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(x, c_m64));
-            /* bytes 0..14: leads at 0 3 6 9 12, continuations elsewhere */
-            if ((lead & 0x1249u) != 0x1249u || (cont & 0x6DB6u) != 0x6DB6u)
-                break;
+            /* bytes 0..14: leads at 0 3 6 9 12, continuations elsewhere.  Bit 3t of GOOD
+             * is set when character t is such a sequence; the run ends at the first that
+             * is not. */
+            unsigned good = lead & (cont >> 1) & (cont >> 2) & 0x1249u;
+            if (good != 0x1249u)
+                return (size_t)(u - (const unsigned char *)p) +
+                       (size_t)__builtin_ctz(~good & 0x1249u);
             u += 15;
         } while (e - u >= 16);
     }
