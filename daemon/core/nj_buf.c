@@ -60,7 +60,7 @@ reserve(struct nj_buf *b, size_t extra)
 }
 
 void
-nj_buf_add(struct nj_buf *b, const char *s, size_t len)
+nj_buf_add_slow(struct nj_buf *b, const char *s, size_t len)
 {
     if (reserve(b, len))
         return;
@@ -74,7 +74,7 @@ nj_buf_add(struct nj_buf *b, const char *s, size_t len)
 }
 
 void
-nj_buf_addc(struct nj_buf *b, char c)
+nj_buf_addc_slow(struct nj_buf *b, char c)
 {
     if (reserve(b, 1))
         return;

@@ -20,14 +20,41 @@ struct nj_buf {
 void nj_buf_init(struct nj_buf *b);
 void nj_buf_free(struct nj_buf *b);
 void nj_buf_reset(struct nj_buf *b);
-void nj_buf_add(struct nj_buf *b, const char *s, size_t len);
+/* The appends' way when the buffer must grow (or has failed). */
+void nj_buf_add_slow(struct nj_buf *b, const char *s, size_t len);
+void nj_buf_addc_slow(struct nj_buf *b, char c);
+
+/* Appends LEN bytes of S.  Inline: most appends are short pieces into room there is. */
+static inline void
+nj_buf_add(struct nj_buf *b, const char *s, size_t len)
+{
+    if (!b->failed && len < b->cap - b->len) { /* cap > len always once allocated */
+        memcpy(b->data + b->len, s, len);
+        b->len += len;
+        b->data[b->len] = '\0';
+    } else {
+        nj_buf_add_slow(b, s, len);
+    }
+}
+
 /* Appends the string S (inline, so a literal's length is known when compiling). */
 static inline void
 nj_buf_adds(struct nj_buf *b, const char *s)
 {
     nj_buf_add(b, s, strlen(s));
 }
-void nj_buf_addc(struct nj_buf *b, char c);
+
+/* Appends the byte C. */
+static inline void
+nj_buf_addc(struct nj_buf *b, char c)
+{
+    if (!b->failed && 1 < b->cap - b->len) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+    } else {
+        nj_buf_addc_slow(b, c);
+    }
+}
 void nj_buf_addll(struct nj_buf *b, long long v);
 void nj_buf_printf(struct nj_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nj_buf_vprintf(struct nj_buf *b, const char *fmt, va_list ap)
