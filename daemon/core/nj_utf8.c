@@ -105,6 +105,11 @@ is_space(uint32_t c)
 static uint32_t
 key_cp(uint32_t c)
 {
+    if (c >= 0xFF01 && c <= 0xFF5E) {
+        /* Full-width ASCII (common: ，（）：；), none of it a space: as below, quicker. */
+        c -= 0xFEE0;
+        return c == '"' || c == '\'' ? 0 : c;
+    }
     if (is_space(c))
         return 0;
     if (c >= 0xFF01 && c <= 0xFF5E)
@@ -193,6 +198,10 @@ nj_keyform(const char *s, size_t len, char *out, size_t out_size)
             for (size_t i = 0; i < n; i++) /* 1..4 bytes: no call */
                 out[o + i] = p[i];
             o += n;
+        } else if (c < 0x80) {
+            if (o + 2 > out_size)
+                break;
+            out[o++] = (char)c;
         } else {
             char tmp[4];
             size_t n = nj_u8_put(tmp, c);
