@@ -8,6 +8,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian packages the build needs, and a header or program that proves each is there.
 DEPS := cmake:/usr/bin/cmake gcc:/usr/bin/gcc make:/usr/bin/make pkg-config:/usr/bin/pkg-config \
+        python3:/usr/bin/python3 \
         libuv1-dev:/usr/include/uv.h libyaml-dev:/usr/include/yaml.h \
         libzmq3-dev:/usr/include/zmq.h check:/usr/include/check.h \
         libxml2-dev:/usr/include/libxml2/libxml/HTMLparser.h libzip-dev:/usr/include/zip.h

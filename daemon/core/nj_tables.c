@@ -519,6 +519,10 @@ struct item {
     int col;        /* grid column of a fragment taken from a cell, or -1 */
     unsigned table; /* table number of a row item, 0 for text */
     int n_groups;   /* digit groups (text groups) */
+    /* row groups: the blank cells between the last label and the first value, dropped as
+     * merged label columns; their grid columns (read_group may take them as blanks) */
+    unsigned *lcols;
+    int n_lead;
 };
 
 struct stream {
@@ -968,10 +972,14 @@ add_row_items(struct stream *st, const struct nj_block *b, long row_id, struct n
     }
     int first = last_text + 1, lastv = (int)b->n_cells - 1;
     /* Leading empty cells (merged label columns) and trailing empty cells are dropped;
-     * empty cells between values are blanks. */
+     * empty cells between values are blanks.  The leading ones are remembered: under a
+     * value column of the header they are blank values (read_group). */
+    int lead_from = first, n_lead = 0;
     while (first <= lastv &&
-           ((b->cells[first].flags & NJ_CELL_SPANNED) || nj_blank(b->cells[first].text)))
+           ((b->cells[first].flags & NJ_CELL_SPANNED) || nj_blank(b->cells[first].text))) {
+        n_lead += !(b->cells[first].flags & NJ_CELL_SPANNED);
         first++;
+    }
     int trailing = 0;
     while (lastv >= first &&
            (nj_blank(b->cells[lastv].text) || (b->cells[lastv].flags & NJ_CELL_SPANNED))) {
@@ -998,6 +1006,16 @@ add_row_items(struct stream *st, const struct nj_block *b, long row_id, struct n
     if (it->cells == NULL || it->cols == NULL) {
         st->oom = 1;
         return;
+    }
+    if (n_lead > 0) {
+        it->lcols = nj_arena_alloc(a, sizeof(unsigned) * (size_t)n_lead);
+        if (it->lcols == NULL) {
+            st->oom = 1;
+            return;
+        }
+        for (int i = lead_from; i < first; i++)
+            if (!(b->cells[i].flags & NJ_CELL_SPANNED))
+                it->lcols[it->n_lead++] = b->cells[i].col;
     }
     for (int i = first; i < (int)b->n_cells; i++) {
         if (b->cells[i].flags & NJ_CELL_SPANNED)
@@ -1375,7 +1393,7 @@ nj_split_digits(const char *digits, int width, struct nj_arena *a, struct nj_can
  * can be told apart from a blank 总计. */
 struct grid {
     unsigned table;
-    int last_col; /* -1 when unknown */
+    int first_col, last_col; /* the header's value columns, first and last; -1 when unknown */
 };
 
 static int
@@ -1386,6 +1404,7 @@ read_group(const struct item *g, int width, const int *money, struct nj_val *val
     memset(cands, 0, sizeof(*cands));
     if (!g->from_text) {
         int n = g->n_cells;
+        int lead = 0;
         if (grid && grid->last_col >= 0 && g->table == grid->table) {
             /* Count trailing blanks only up to the header's last column. */
             int k = 0;
@@ -1394,14 +1413,25 @@ read_group(const struct item *g, int width, const int *money, struct nj_val *val
             n += k;
             if (n > width && g->n_cells <= width)
                 n = g->n_cells;
+            /* A row still short of values whose blank cells before the first value lie
+             * under the header's value columns: those are blank values, not merged label
+             * cells. */
+            if (n < width && grid->first_col >= 0) {
+                for (int i = 0; i < g->n_lead; i++)
+                    lead += (int)g->lcols[i] >= grid->first_col;
+                if (n + lead != width)
+                    lead = 0;
+            }
         } else if (n < width && n + g->n_groups >= width) {
             n = width; /* trailing blank cells complete the row */
         }
-        if (n != width)
+        if (n + lead != width)
             return g->n_cells;
-        for (int i = 0; i < width; i++)
-            read_val(g->cells[i], g->loc, money ? money[i] : 0, &vals[i]);
-        return n;
+        for (int i = 0; i < lead; i++)
+            read_val("", g->loc, money ? money[i] : 0, &vals[i]);
+        for (int i = 0; i < n; i++)
+            read_val(g->cells[i], g->loc, money ? money[lead + i] : 0, &vals[lead + i]);
+        return width;
     }
     char *digits = nj_arena_strndup(a, g->s, g->len);
     if (digits == NULL)
@@ -1521,7 +1551,7 @@ read_t3_header(struct nj_report *rep, const struct stream *st, size_t upto, stru
 {
     char buf[4096];
     size_t bl = 0;
-    grid->last_col = -1;
+    grid->first_col = grid->last_col = -1;
     grid->table = 0;
     for (size_t i = 0; i < upto && i < st->n; i++) {
         const struct item *it = &st->v[i];
@@ -1534,10 +1564,12 @@ read_t3_header(struct nj_report *rep, const struct stream *st, size_t upto, stru
              nj_strfind(k, "机构") || nj_strfind(k, "组织") || nj_strfind(k, "企业"))) {
             if (it->table != grid->table) {
                 grid->table = it->table;
-                grid->last_col = -1;
+                grid->first_col = grid->last_col = -1;
             }
             if (it->col > grid->last_col)
                 grid->last_col = it->col;
+            if (grid->first_col < 0 || it->col < grid->first_col)
+                grid->first_col = it->col;
         }
         if (bl + kl + 2 < sizeof(buf)) {
             memcpy(buf + bl, k, kl);

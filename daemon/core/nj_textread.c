@@ -218,14 +218,17 @@ nj_textread(const char *text, size_t len, struct nj_doc *doc)
                    (t[0] == '|' || count_char(t, tl, '|') >= 2 || (tl > 3 && has_bar(t, tl)))) {
             if (is_md_separator(t, tl))
                 continue;
+            /* A Markdown row has a border at both ends ("| a | b |"); a line copied from a
+             * web page with " | " between cells starts with '|' only when its first cell
+             * is empty, and that cell counts, so the columns of all rows line up. */
             const char *u = t;
             size_t ul = tl;
-            if (ul && u[0] == '|') {
+            if (ul >= 2 && u[0] == '|' && u[ul - 1] == '|') {
                 u++;
+                ul -= 2;
+            } else if (ul && u[ul - 1] == '|') {
                 ul--;
             }
-            if (ul && u[ul - 1] == '|')
-                ul--;
             n = split_on(u, ul, '|', cells);
         } else if (has_gap(t, tl)) {
             struct span sp[MAX_CELLS];
