@@ -2,9 +2,11 @@
 """Seeded mistakes, each reported by exactly the right rule (issue 2, "Done means").
 
 Makes SEEDS random, internally consistent 2021-format reports (random statistics in table
-三 and 四 that satisfy every relation of report-format.md, in the four text table styles
-and in UTF-8, UTF-8 with BOM, GB18030 and UTF-16LE), checks that each passes with no
-warning or error, then makes one kind of mistake at a time and checks that the warning and
+三 and 四 that satisfy every relation of report-format.md), each in one of six forms: the
+four text table styles (tab, " | ", Markdown, space layout) in UTF-8, UTF-8 with BOM,
+GB18030 or UTF-16LE; a portal page (navigation around the article, tables with the
+official merged cells as rowspan/colspan, charset declared as portals do); a Word package
+(w:gridSpan, w:vMerge).  It checks that each passes with no warning or error, then makes one kind of mistake at a time and checks that the warning and
 error rules reported are exactly the ones the mistake breaks.  The expected rules come from
 the relations of rules.md and report-format.md, worked out here for each mutation:
 
@@ -27,19 +29,21 @@ Info findings (DOC.ENCODING, DOC.FORMAT) are not compared.  Usage:
   mutation_test.py NIANJIAN [SEEDS]
 Prints one line per failure and a summary; exits 1 on any failure.
 """
+import io
 import json
 import os
 import random
 import subprocess
 import sys
 import tempfile
+import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
 import make_fixtures as mf  # noqa: E402
 
 SUB = list(range(2, 23))  # the 办理结果 sub-item rows (一)…(六)3
-STYLES = ["tab", "pipe", "md", "layout"]
-ENCODINGS = ["utf-8", "gb18030", "utf-8-sig", "utf-16le-bom", "utf-8"]
+STYLES = ["tab", "pipe", "md", "layout", "html", "docx"]
+ENCODINGS = ["utf-8", "gb18030", "utf-8-sig", "utf-16le-bom", "utf-8", "utf-8", "gb18030"]
 
 
 def random_t3(rng):
@@ -81,6 +85,159 @@ PART1 = ("2025年，本局认真贯彻《中华人民共和国政府信息公开
          "平台建设方面，持续优化政府网站信息公开专栏。监督保障方面，将政务公开纳入年度考核。")
 
 
+def esc(t):
+    return t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def td(t, rs=1, cs=1):
+    """A cell of the block model: text, rowspan, colspan."""
+    return (t, rs, cs)
+
+
+def blocks_of(t3, t4, t2, part1, t3_header=None, t3_labels=None, headings=None,
+              drop_t3=False, drop_t4=False):
+    """The report as paragraphs ("p", text) and tables ("table", rows of cells) with the
+    merged cells of the official layout (rowspan, colspan)."""
+    H = headings or HEADINGS
+    hdr = t3_header or ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    labels = t3_labels or mf.T3_LABELS
+    o = [("p", "示例县市场监督管理局2025年政府信息公开工作年度报告"),
+         ("p", "本报告所列数据的统计期限为2025年1月1日至2025年12月31日。")]
+
+    def part(i, text):
+        if H[i]:
+            o.append(("p", H[i]))
+            if text:
+                o.append(("p", text))
+    part(0, part1)
+    part(1, None)
+    t2d = dict(t2)
+    for cap, head, rows_ in [("第二十条第（一）项", ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+                              ["规章", "行政规范性文件"]),
+                             ("第二十条第（五）项", ["信息内容", "本年处理决定数量"], ["行政许可"]),
+                             ("第二十条第（六）项", ["信息内容", "本年处理决定数量"], ["行政处罚", "行政强制"]),
+                             ("第二十条第（八）项", ["信息内容", "本年收费金额（单位：万元）"],
+                              ["行政事业性收费"])]:
+        rows = [[td(cap, cs=len(head))], [td(h) for h in head]]
+        rows += [[td(c) for c in [r] + t2d[r]] for r in rows_ if r in t2d]
+        o.append(("table", rows))
+    part(2, None)
+    if not drop_t3:
+        n_org = len(hdr) - 2  # the columns under 法人或其他组织
+        rows = [[td("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", rs=3, cs=3),
+                 td("申请人情况", cs=len(hdr))],
+                [td(hdr[0], rs=2), td("法人或其他组织", cs=n_org), td(hdr[-1], rs=2)],
+                [td(h) for h in hdr[1:-1]]]
+        # level-1 labels span the rows of their group, level-2 labels their sub-items; a
+        # label without a lower level spans the label columns left
+        for i, (l1, l2, l3) in enumerate(labels):
+            row = []
+            if l1:
+                n = 1
+                while i + n < len(labels) and not labels[i + n][0]:
+                    n += 1
+                row.append(td(l1, cs=3) if not l2 and not l3 else td(l1, rs=n))
+            if l2:
+                n = 1
+                while i + n < len(labels) and not labels[i + n][0] and not labels[i + n][1]:
+                    n += 1
+                row.append(td(l2, rs=n) if l3 else td(l2, cs=2))
+            if l3:
+                row.append(td(l3))
+            rows.append(row + [td(v) for v in t3[i]])
+        o.append(("table", rows))
+    part(3, None)
+    if not drop_t4:
+        five = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+        o.append(("table", [[td("行政复议", cs=5), td("行政诉讼", cs=10)],
+                            [td(h, rs=2) for h in five] + [td("未经复议直接起诉", cs=5),
+                                                            td("复议后起诉", cs=5)],
+                            [td(h) for h in five * 2],
+                            [td(v) for v in t4]]))
+    part(4, "存在的问题：政策解读形式不够丰富。改进措施：下一步将加强培训，丰富解读形式。")
+    part(5, "本机关2025年度未收取政府信息公开信息处理费。")
+    return o
+
+
+def html_of(blocks, charset):
+    """A portal page: navigation and footer around the article."""
+    o = ['<html><head><meta http-equiv="Content-Type" content="text/html; charset=%s">' % charset,
+         '<title>政府信息公开年报</title></head><body>',
+         '<div class="nav"><a href="/">首页</a> &gt; <a href="/zwgk">政务公开</a></div>',
+         '<div class="article">']
+    for kind, x in blocks:
+        if kind == "p":
+            o.append("<p>%s</p>" % esc(x))
+            continue
+        o.append('<table border="1">')
+        for row in x:
+            o.append("<tr>%s</tr>" % "".join(
+                "<td%s%s>%s</td>" % (' rowspan="%d"' % rs if rs > 1 else "",
+                                     ' colspan="%d"' % cs if cs > 1 else "",
+                                     esc(t) if t != "" else "&nbsp;") for t, rs, cs in row))
+        o.append("</table>")
+    o.append('</div><div class="footer">主办单位：示例县人民政府办公室</div></body></html>')
+    return "\n".join(o) + "\n"
+
+
+def docx_of(blocks):
+    """A minimal Word package: paragraphs, and tables with w:gridSpan and w:vMerge."""
+    W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+    def para(t):
+        return "<w:p><w:r><w:t xml:space=\"preserve\">%s</w:t></w:r></w:p>" % esc(t) if t \
+            else "<w:p/>"
+    body = []
+    for kind, x in blocks:
+        if kind == "p":
+            body.append(para(x))
+            continue
+        width = sum(cs for _, _, cs in x[0])
+        covered = {}  # (row, col) -> colspan of a cell merged from above
+        out = ["<w:tbl><w:tblGrid>%s</w:tblGrid>" % ('<w:gridCol w:w="800"/>' * width)]
+        for ri, row in enumerate(x):
+            cells, col, it = [], 0, iter(row)
+            while col < width:
+                if (ri, col) in covered:
+                    cs = covered[(ri, col)]
+                    cells.append('<w:tc><w:tcPr>%s<w:vMerge/></w:tcPr><w:p/></w:tc>' %
+                                 ('<w:gridSpan w:val="%d"/>' % cs if cs > 1 else ""))
+                    col += cs
+                    continue
+                cell = next(it, None)
+                if cell is None:
+                    break  # a short (ragged) row
+                t, rs, cs = cell
+                for k in range(1, rs):
+                    covered[(ri + k, col)] = cs
+                pr = ('<w:gridSpan w:val="%d"/>' % cs if cs > 1 else "") + \
+                    ('<w:vMerge w:val="restart"/>' if rs > 1 else "")
+                cells.append("<w:tc>%s%s</w:tc>" % ("<w:tcPr>%s</w:tcPr>" % pr if pr else "",
+                                                   para(t)))
+                col += cs
+            out.append("<w:tr>%s</w:tr>" % "".join(cells))
+        out.append("</w:tbl>")
+        body.append("".join(out))
+    doc = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document %s><w:body>%s'
+           "</w:body></w:document>" % (W, "".join(body)))
+    types = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+             'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+             'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+             'ContentType="application/xml"/><Override PartName="/word/document.xml" '
+             'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
+             'document.main+xml"/></Types>')
+    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="word/document.xml"/></Relationships>')
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", types)
+        z.writestr("_rels/.rels", rels)
+        z.writestr("word/document.xml", doc)
+    return buf.getvalue()
+
+
 class Report:
     def __init__(self, rng, seed):
         self.t3 = random_t3(rng)
@@ -107,8 +264,20 @@ class Report:
                          part1=self.part1, t3_header=self.t3_header, t3_labels=self.t3_labels,
                          headings=self.headings, drop_t3=self.drop_t3, drop_t4=self.drop_t4)
 
+    def blocks(self):
+        cells = self.t3_cells or [[str(v) for v in r] for r in self.t3]
+        return blocks_of(cells, [str(v) for v in self.t4], self.t2, self.part1,
+                         t3_header=self.t3_header, t3_labels=self.t3_labels,
+                         headings=self.headings, drop_t3=self.drop_t3, drop_t4=self.drop_t4)
+
     def data(self):
-        t = self.text()
+        if self.style == "docx":
+            return docx_of(self.blocks())
+        if self.style == "html":
+            charset = {"gb18030": "gb2312", "utf-16le-bom": "utf-16"}.get(self.enc, "utf-8")
+            t = html_of(self.blocks(), charset)
+        else:
+            t = self.text()
         if self.enc == "utf-8-sig":
             return b"\xef\xbb\xbf" + t.encode("utf-8")
         if self.enc == "utf-16le-bom":
@@ -354,7 +523,7 @@ def main():
                 if got is not None:
                     cases.append((m.__name__[2:], got[0], got[1]))
             for name, rep, want in cases:
-                ext = ".md" if rep.style == "md" else ".txt"
+                ext = {"md": ".md", "html": ".html", "docx": ".docx"}.get(rep.style, ".txt")
                 path = os.path.join(tmp, "s%03d-%s%s" % (seed, name, ext))
                 with open(path, "wb") as f:
                     f.write(rep.data())
