@@ -6,8 +6,10 @@ Makes SEEDS random, internally consistent 2021-format reports (random statistics
 four text table styles (tab, " | ", Markdown, space layout) in UTF-8, UTF-8 with BOM,
 GB18030 or UTF-16LE; a portal page (navigation around the article, tables with the
 official merged cells as rowspan/colspan, charset declared as portals do); a Word package
-(w:gridSpan, w:vMerge).  It checks that each passes with no warning or error, then makes one kind of mistake at a time and checks that the warning and
-error rules reported are exactly the ones the mistake breaks.  The expected rules come from
+(w:gridSpan, w:vMerge).  It checks that each passes with no warning or error, then makes
+one kind of mistake at a time and checks that the warning and error rules reported are
+exactly the ones the mistake breaks, and that the status is fail exactly when one of them
+is an error.  The expected rules come from
 the relations of rules.md and report-format.md, worked out here for each mutation:
 
   a sub-item cell of table 三 (applicant column) +1   T3.ROW_TOTAL, T3.RESULT_TOTAL
@@ -21,9 +23,18 @@ the relations of rules.md and report-format.md, worked out here for each mutatio
   one value dropped from a sub-item row               T3.CELLS (and no arithmetic alarm)
   a sub-item row that is all zero left out             T3.ROWS
   the 其他 column (all zero) left out                  T3.COLUMNS
-  part 五 or part 二's heading left out               SEC.MISSING
+  part 五's heading (and so the part) left out        SEC.MISSING
   a count of table 二 negative                         T2.VALUE
   a cell of table 二 given as "—"                      T2.BLANK
+  part 一 states a count of applications received,
+  handled, or of 行政复议, that the tables do not give TEXT.T3_COUNT, TEXT.T3_DONE,
+                                                      TEXT.T4_COUNT
+  part 一 says all were handled, some carried forward TEXT.ALL_DONE
+  table 三 or 四 left out                              T3.MISSING, T4.MISSING
+  a row label or part heading variant                 T3.LABEL, SEC.HEADING
+  part 五 numbered 四                                  SEC.ORDER
+  full-width digits, thousands separators, 件 after
+  counts (normalised, §8.3)                           nothing
 
 Info findings (DOC.ENCODING, DOC.FORMAT) are not compared.  Usage:
   mutation_test.py NIANJIAN [SEEDS]
@@ -424,6 +435,24 @@ def m_text_count(r0, rng):
     return r, {"TEXT.T3_COUNT"}
 
 
+def m_text_t4(r0, rng):
+    r = r0.clone()
+    r.part1 += "全年发生行政复议%d件。" % (r.t4[4] + 3)
+    return r, {"TEXT.T4_COUNT"}
+
+
+def m_text_done(r0, rng):
+    r = r0.clone()
+    r.part1 += "全年共办结%d件。" % (r.t3[23][6] + 5)
+    return r, {"TEXT.T3_DONE"}
+
+
+def m_all_done(r0, rng):
+    r = r0.clone()
+    r.part1 += "所有申请全部按时办结。"
+    return r, {"TEXT.ALL_DONE"} if r.t3[24][6] > 0 else set()
+
+
 def m_drop_t3(r0, rng):
     r = r0.clone()
     r.drop_t3 = True
@@ -493,11 +522,12 @@ MUTATIONS = [m_sub_cell, m_sub_total_col, m_result_total, m_balance_rows, m_t4, 
              m_negative, m_fraction, m_ragged, m_missing_row, m_missing_column,
              m_missing_part5, m_t2_negative, m_t2_blank, m_text_count, m_drop_t3, m_drop_t4,
              m_heading_variant, m_numbered_wrong, m_t3_label, m_fullwidth, m_thousands,
-             m_unit_suffix]
+             m_unit_suffix, m_text_t4, m_text_done, m_all_done]
 
 
 # The rules above whose default severity is warning (rules.md); the others are errors.
-WARNINGS = {"T2.BLANK", "T3.BLANK", "T3.LABEL", "SEC.HEADING", "SEC.ORDER", "TEXT.T3_COUNT"}
+WARNINGS = {"T2.BLANK", "T3.BLANK", "T3.LABEL", "SEC.HEADING", "SEC.ORDER", "TEXT.T3_COUNT",
+            "TEXT.T4_COUNT", "TEXT.T3_DONE", "TEXT.ALL_DONE"}
 
 
 def rules_of(nianjian, path):
