@@ -503,21 +503,26 @@ span_value(const char *s)
 static void
 name_node(struct hnode *n, const char *name)
 {
-    if (name[0] != ':') {
-        const char *colon = strchr(name, ':');
-        if (colon != NULL && colon[1] != '\0')
-            name = colon + 1;
-    }
     /* names compare without regard to ASCII case (the parser writes them in lower case) */
     char lc[10];
     size_t len = 0;
+    int first_colon = name[0] != ':';
     for (const char *c = name; *c != '\0'; c++) {
-        if (len == sizeof(lc)) {
-            n->cls = EL_INLINE; /* longer than any name of the lists */
-            n->tag = TAG_OTHER;
-            return;
+        if (*c == ':' && first_colon && c[1] != '\0') {
+            first_colon = 0;
+            len = 0; /* the local name starts after it */
+            continue;
         }
-        lc[len++] = (char)lower((unsigned char)*c);
+        if (*c == ':')
+            first_colon = 0;
+        if (len < sizeof(lc))
+            lc[len] = (char)lower((unsigned char)*c);
+        len++;
+    }
+    if (len > sizeof(lc)) {
+        n->cls = EL_INLINE; /* longer than any name of the lists */
+        n->tag = TAG_OTHER;
+        return;
     }
     n->cls = (unsigned char)class_of(lc, len);
     n->tag = (unsigned char)tag_of(lc, len);
@@ -1164,50 +1169,26 @@ collect_rows(struct hnode *t, struct hnode **rows, size_t max)
     return n;
 }
 
+/* The state of the table being emitted, and buffers kept from one table to the next. */
 struct grid {
+    struct tree *tree;                  /* cell texts are kept in its text chunks */
+    struct nj_sb sb, scratch;           /* cell_text's */
     unsigned rem[NJ_HTML_MAX_COLS];     /* rows still covered below the current one */
     const char *text[NJ_HTML_MAX_COLS]; /* text of the cell covering each column */
+    size_t len[NJ_HTML_MAX_COLS];       /* its length */
     unsigned flags[NJ_HTML_MAX_COLS];   /* its heading flag */
-    char **pool;                        /* cell texts of the table, freed at the end */
-    size_t n_pool, cap_pool;
 };
 
-static char *
-pool_add(struct grid *g, const struct nj_sb *sb)
-{
-    if (g->n_pool == g->cap_pool) {
-        size_t cap = g->cap_pool ? g->cap_pool * 2 : 64;
-        char **p = realloc(g->pool, cap * sizeof(*p));
-        if (p == NULL)
-            return NULL;
-        g->pool = p;
-        g->cap_pool = cap;
-    }
-    char *t = malloc(sb->len + 1);
-    if (t == NULL)
-        return NULL;
-    if (sb->len)
-        memcpy(t, sb->p, sb->len);
-    t[sb->len] = '\0';
-    g->pool[g->n_pool++] = t;
-    return t;
-}
-
 static int
-emit_table(struct nj_doc *doc, struct hnode *t, unsigned loc)
+emit_table(struct nj_doc *doc, struct grid *g, struct hnode *t, unsigned loc)
 {
     int rc = NJ_OK;
-    struct grid *g = calloc(1, sizeof(*g));
     size_t n_rows = collect_rows(t, NULL, NJ_HTML_MAX_ROWS);
     struct hnode **rows = malloc((n_rows ? n_rows : 1) * sizeof(*rows));
-    struct nj_sb sb, scratch;
-    nj_sb_init(&sb);
-    nj_sb_init(&scratch);
-    if (g == NULL || rows == NULL) {
-        rc = NJ_ENOMEM;
-        goto out;
-    }
+    if (rows == NULL)
+        return NJ_ENOMEM;
     n_rows = collect_rows(t, rows, n_rows);
+    memset(g->rem, 0, sizeof(g->rem));
     unsigned width = 0;
     rc = nj_doc_begin_table(doc);
     for (size_t r = 0; r < n_rows && rc == NJ_OK; r++) {
@@ -1218,7 +1199,7 @@ emit_table(struct nj_doc *doc, struct hnode *t, unsigned loc)
             if (!th && !is_tag(cell, TAG_TD))
                 continue;
             while (col < NJ_HTML_MAX_COLS && g->rem[col] > 0 && rc == NJ_OK) {
-                rc = nj_doc_add_cell(doc, g->text[col], strlen(g->text[col]), col,
+                rc = nj_doc_add_cell(doc, g->text[col], g->len[col], col,
                                      NJ_CELL_SPANNED | g->flags[col]);
                 g->rem[col]--;
                 col++;
@@ -1234,18 +1215,20 @@ emit_table(struct nj_doc *doc, struct hnode *t, unsigned loc)
                 cs = NJ_HTML_MAX_COLS - col;
             if (rs == 0 || rs > left)
                 rs = left;
-            rc = cell_text(cell, &sb, &scratch);
-            const char *txt = rc == NJ_OK ? pool_add(g, &sb) : NULL;
+            rc = cell_text(cell, &g->sb, &g->scratch);
+            const char *txt =
+                rc == NJ_OK ? text_copy(g->tree, nj_sb_cstr(&g->sb), g->sb.len) : NULL;
             if (txt == NULL) {
                 rc = NJ_ENOMEM;
                 break;
             }
+            size_t len = strlen(txt);
             unsigned hf = th ? NJ_CELL_HEADING : 0;
             for (unsigned k = 0; k < cs && rc == NJ_OK; k++) {
-                rc =
-                    nj_doc_add_cell(doc, txt, strlen(txt), col + k, (k ? NJ_CELL_SPANNED : 0) | hf);
+                rc = nj_doc_add_cell(doc, txt, len, col + k, (k ? NJ_CELL_SPANNED : 0) | hf);
                 g->rem[col + k] = rs - 1;
                 g->text[col + k] = txt;
+                g->len[col + k] = len;
                 g->flags[col + k] = hf;
             }
             col += cs;
@@ -1256,23 +1239,14 @@ emit_table(struct nj_doc *doc, struct hnode *t, unsigned loc)
         for (; col < width && rc == NJ_OK; col++) {
             if (g->rem[col] == 0)
                 continue;
-            rc = nj_doc_add_cell(doc, g->text[col], strlen(g->text[col]), col,
+            rc = nj_doc_add_cell(doc, g->text[col], g->len[col], col,
                                  NJ_CELL_SPANNED | g->flags[col]);
             g->rem[col]--;
         }
     }
     if (rc == NJ_OK)
         rc = nj_doc_end_table(doc);
-out:
-    if (g != NULL) {
-        for (size_t i = 0; i < g->n_pool; i++)
-            free(g->pool[i]);
-        free(g->pool);
-    }
-    free(g);
     free(rows);
-    nj_sb_free(&sb);
-    nj_sb_free(&scratch);
     return rc;
 }
 
@@ -1388,6 +1362,7 @@ nj_html_read(const unsigned char *buf, size_t len, enum nj_lang lang, struct nj_
     int rc = NJ_OK;
     struct nj_decoded dec = {0};
     struct tree tree = {0};
+    struct grid *grid = NULL;
     struct hctx c = {0};
     nj_sb_init(&c.line);
     char declared[32];
@@ -1471,10 +1446,21 @@ nj_html_read(const unsigned char *buf, size_t len, enum nj_lang lang, struct nj_
         if (!is_under(it->node, root))
             continue;
         para++;
-        if (it->kind == ITEM_TEXT)
+        if (it->kind == ITEM_TEXT) {
             rc = nj_doc_add_text(doc, it->text, strlen(it->text), para, it->heading);
-        else
-            rc = emit_table(doc, it->node, para);
+            continue;
+        }
+        if (grid == NULL) {
+            grid = malloc(sizeof(*grid));
+            if (grid == NULL) {
+                rc = NJ_ENOMEM;
+                break;
+            }
+            grid->tree = &tree;
+            nj_sb_init(&grid->sb);
+            nj_sb_init(&grid->scratch);
+        }
+        rc = emit_table(doc, grid, it->node, para);
     }
 out:
     if (rc == NJ_ENOMEM)
@@ -1486,6 +1472,11 @@ out:
     }
     free(c.items);
     nj_sb_free(&c.line);
+    if (grid != NULL) {
+        nj_sb_free(&grid->sb);
+        nj_sb_free(&grid->scratch);
+        free(grid);
+    }
     tree_free(&tree);
     free(dec.text);
     return rc;
