@@ -403,8 +403,42 @@ struct dctx {
     struct nj_sb *cell; /* the cell text being built */
     unsigned p_loc;     /* 0 until the paragraph emitted its first block */
     unsigned p_heading;
-    int sep; /* the next piece starts a cell of a nested table: join with a space */
+    int sep;            /* the next piece starts a cell of a nested table: join with a space */
+    struct nj_sb spare; /* a buffer cell_text takes for CUR (kept from cell to cell) */
+    struct tchunk *cell_text; /* the texts of the table cells emitted */
 };
+
+/* Room for table cell texts, freed with the walk. */
+struct tchunk {
+    struct tchunk *next;
+    size_t used, cap;
+    char b[];
+};
+
+#define TCHUNK_SIZE (16u * 1024)
+
+/* A NUL-terminated copy of SB kept until the walk ends, or NULL. */
+static const char *
+keep_cell_text(struct dctx *c, const struct nj_sb *sb)
+{
+    struct tchunk *k = c->cell_text;
+    if (k == NULL || k->cap - k->used < sb->len + 1) {
+        size_t cap = sb->len + 1 > TCHUNK_SIZE ? sb->len + 1 : TCHUNK_SIZE;
+        k = malloc(sizeof(*k) + cap);
+        if (k == NULL)
+            return NULL;
+        k->next = c->cell_text;
+        k->used = 0;
+        k->cap = cap;
+        c->cell_text = k;
+    }
+    char *t = k->b + k->used;
+    if (sb->len)
+        memcpy(t, sb->p, sb->len);
+    t[sb->len] = '\0';
+    k->used += sb->len + 1;
+    return t;
+}
 
 /* Ends the current line of a body paragraph, or the current piece of a cell. */
 static void
@@ -590,13 +624,19 @@ cell_text(struct dctx *c, const wnode *tc, struct nj_sb *out, int depth)
     struct nj_sb saved_cur = c->cur;
     int saved_mode = c->cell_mode;
     struct nj_sb *saved_cell = c->cell;
-    nj_sb_init(&c->cur);
+    c->cur = c->spare; /* (taken: a cell_text below this one starts from an empty one) */
+    nj_sb_init(&c->spare);
+    nj_sb_reset(&c->cur);
     nj_sb_reset(out);
     c->cell_mode = 1;
     c->cell = out;
     c->sep = 0;
     walk_cell_content(c, tc, depth);
-    nj_sb_free(&c->cur);
+    if (c->spare.p == NULL) {
+        c->spare = c->cur;
+    } else {
+        nj_sb_free(&c->cur);
+    }
     c->cur = saved_cur;
     c->cell_mode = saved_mode;
     c->cell = saved_cell;
@@ -621,32 +661,9 @@ list_children(const struct nj_wx *t, const wnode *n, enum nj_wx_elem name, const
 
 struct tgrid {
     const char *above[DOCX_MAX_COLS]; /* text of the last cell at each grid column */
-    char **pool;
-    size_t n_pool, cap_pool;
     const wnode *rows[DOCX_MAX_ROWS];
     const wnode *cells[DOCX_MAX_COLS];
 };
-
-static const char *
-tpool_add(struct tgrid *g, const struct nj_sb *sb)
-{
-    if (g->n_pool == g->cap_pool) {
-        size_t cap = g->cap_pool ? g->cap_pool * 2 : 64;
-        char **p = realloc(g->pool, cap * sizeof(*p));
-        if (p == NULL)
-            return NULL;
-        g->pool = p;
-        g->cap_pool = cap;
-    }
-    char *s = malloc(sb->len + 1);
-    if (s == NULL)
-        return NULL;
-    if (sb->len)
-        memcpy(s, sb->p, sb->len);
-    s[sb->len] = '\0';
-    g->pool[g->n_pool++] = s;
-    return s;
-}
 
 enum merge { MERGE_NONE, MERGE_RESTART, MERGE_CONTINUE };
 
@@ -697,8 +714,6 @@ walk_table(struct dctx *c, const wnode *tbl, int depth)
         return;
     }
     memset(g->above, 0, sizeof(g->above));
-    g->pool = NULL;
-    g->n_pool = g->cap_pool = 0;
     unsigned loc = ++c->para;
     size_t nr = list_children(t, tbl, NJ_WX_E_TR, g->rows, DOCX_MAX_ROWS, 0);
     if (c->rc == 0)
@@ -729,7 +744,7 @@ walk_table(struct dctx *c, const wnode *tbl, int depth)
                 first = NJ_CELL_SPANNED;
             } else {
                 cell_text(c, g->cells[i], &sb, depth + 1);
-                txt = c->rc == 0 ? tpool_add(g, &sb) : NULL;
+                txt = c->rc == 0 ? keep_cell_text(c, &sb) : NULL;
                 if (txt == NULL) {
                     c->rc = NJ_ENOMEM;
                     break;
@@ -746,9 +761,6 @@ walk_table(struct dctx *c, const wnode *tbl, int depth)
     }
     if (c->rc == 0)
         c->rc = nj_doc_end_table(c->doc);
-    for (size_t i = 0; i < g->n_pool; i++)
-        free(g->pool[i]);
-    free(g->pool);
     free(g);
     nj_sb_free(&sb);
 }
@@ -911,6 +923,12 @@ read_docx(const unsigned char *buf, size_t len, const struct nj_docx_limits *lim
         why = WHY_NOMEM;
 out:
     nj_sb_free(&c.cur);
+    nj_sb_free(&c.spare);
+    while (c.cell_text != NULL) {
+        struct tchunk *k = c.cell_text;
+        c.cell_text = k->next;
+        free(k);
+    }
     nj_docxnum_free(c.numbering);
     free(nxml);
     styles_free(&st);

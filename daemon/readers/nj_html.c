@@ -3,7 +3,9 @@
  * or exported from Word) becomes an nj_doc.
  *
  * 1. Decode: byte-order mark, then the charset a <meta> declares, then detection
- *    (nj_decode); the UTF-8 result is parsed by libxml2's forgiving HTML parser.
+ *    (nj_decode); the UTF-8 result is parsed by libxml2's forgiving HTML parser, whose SAX
+ *    events build a light tree of the page (elements classified once, the text, and only
+ *    the attributes read below) instead of libxml2's own tree.
  * 2. Walk the body once, collecting text blocks (one per paragraph, heading, list item or
  *    <br>-separated line) and data tables, each with the element it came from.  Scripts,
  *    styles, forms controls and navigation are skipped.
@@ -22,6 +24,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/SAX2.h>
 #include <libxml/globals.h>
+#include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 
@@ -32,45 +35,211 @@
 #include <string.h>
 #include <strings.h>
 
-enum item_kind { ITEM_TEXT, ITEM_TABLE };
-
-struct item {
-    enum item_kind kind;
-    xmlNode *node;    /* the block element the text came from, or the <table> */
-    char *text;       /* ITEM_TEXT only */
-    xmlChar *content; /* ITEM_TABLE: the table's text (xmlNodeGetContent), or NULL */
-    unsigned heading;
-};
-
-struct hctx {
-    struct item *items;
-    size_t n_items, cap_items;
-    struct nj_sb line;
-    xmlNode *block;   /* the innermost block element being walked */
-    unsigned heading; /* heading level of the innermost h1-h6, 0 outside */
-    int in_article;   /* inside <article>, <main> or <section> */
-};
-
 enum elem_class { EL_INLINE, EL_SKIP, EL_BLOCK, EL_BR, EL_TABLE, EL_CHROME };
 
-/* ASCII lower case (tag names are ASCII; the lists hold lower-case names). */
-static int
-lower(int c)
+/* ---- the page tree ------------------------------------------------------------------ */
+
+/*
+ * The tree the SAX events build is the one libxml2's tree builder (SAX2.c) would build,
+ * reduced to what the reader reads:
+ *
+ * - Elements are named by their local name (the builder splits "o:p" into prefix "o" and
+ *   name "p", as xmlSplitQName does) and classified once.  A node that libxml2 would fail
+ *   to push (nesting deeper than its limit) is left out, and the parser stops there: the
+ *   parser's own node stack is kept with NULL entries (nodePush, nodePop), so its depth
+ *   limit, its stop, and the pops it makes without an end event ("Couldn't find end of
+ *   Start Tag") are libxml2's.
+ * - Text joins the text node before it when nothing else came between (a comment or a
+ *   processing instruction does: they are not kept, but they end the run); script and
+ *   style content (CDATA) likewise joins CDATA.  A run that would pass
+ *   XML_MAX_TEXT_LENGTH stops the parser as libxml2's builder does.
+ * - An element started while no element is open goes where libxml2 puts it: it becomes
+ *   the document's first child when there is none, a child of that first child when it is
+ *   an element, else a sibling at the document level.  The document type node (the
+ *   document libxml2 makes is kept for it) comes first in an HTML document.
+ * - Attributes: colspan and rowspan of cells, read as span values; name and content of
+ *   <meta>.
+ */
+
+enum hn_type { HN_ELEM, HN_TEXT, HN_CDATA };
+
+enum tag {
+    TAG_OTHER,
+    TAG_TD,
+    TAG_TH,
+    TAG_TR,
+    TAG_TABLE,
+    TAG_THEAD,
+    TAG_TBODY,
+    TAG_TFOOT,
+    TAG_CAPTION,
+    TAG_HEAD,
+    TAG_BODY,
+    TAG_META,
+    TAG_TITLE,
+    TAG_ARTICLE, /* article, main, section */
+};
+
+struct hnode {
+    struct hnode *parent, *first, *last, *next;
+    char *text;                /* text and CDATA: the content; <meta>: its content attribute */
+    size_t len;                /* bytes of text */
+    unsigned char type;        /* enum hn_type */
+    unsigned char cls;         /* elements: enum elem_class */
+    unsigned char tag;         /* elements: enum tag */
+    unsigned char heading;     /* h1-h6: the level, else 0 */
+    unsigned char open_tail;   /* elements: the last child is text that more text joins */
+    unsigned char meta_title;  /* <meta name="ArticleTitle"> */
+    unsigned colspan, rowspan; /* cells */
+};
+
+#define NODES_PER_CHUNK 256
+#define TEXT_CHUNK (64u * 1024)
+
+struct node_chunk {
+    struct node_chunk *next;
+    size_t used;
+    struct hnode n[NODES_PER_CHUNK];
+};
+
+struct text_chunk {
+    struct text_chunk *next;
+    size_t used, cap;
+    char b[];
+};
+
+struct tree {
+    xmlParserCtxtPtr ctxt;
+    struct hnode *cur;  /* the innermost open element, NULL when none is */
+    int depth;          /* open elements (libxml2's node stack depth) */
+    struct hnode *root; /* the first element at the document level */
+    int doc_first;      /* the document's first child apart from the DTD: 0 none, 1 the
+                           root element, 2 a comment or processing instruction */
+    int oom;
+    struct node_chunk *nodes;
+    struct text_chunk *texts;
+};
+
+static struct hnode *
+new_node(struct tree *t)
 {
-    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+    struct node_chunk *c = t->nodes;
+    if (c == NULL || c->used == NODES_PER_CHUNK) {
+        c = malloc(sizeof(*c));
+        if (c == NULL)
+            return NULL;
+        c->next = t->nodes;
+        c->used = 0;
+        t->nodes = c;
+    }
+    struct hnode *n = &c->n[c->used++];
+    memset(n, 0, sizeof(*n));
+    return n;
 }
 
-static int
-same_name(const xmlChar *name, const char *lc)
+/* Room for N more bytes at the end of the current text chunk. */
+static char *
+text_room(struct tree *t, size_t n)
 {
-    /* First letters first: most comparisons end there. */
-    return lower(name[0]) == lc[0] && strcasecmp((const char *)name, lc) == 0;
+    struct text_chunk *c = t->texts;
+    if (c != NULL && c->cap - c->used >= n)
+        return c->b + c->used;
+    size_t cap = n > TEXT_CHUNK ? n : TEXT_CHUNK;
+    c = malloc(sizeof(*c) + cap);
+    if (c == NULL)
+        return NULL;
+    c->next = t->texts;
+    c->used = 0;
+    c->cap = cap;
+    t->texts = c;
+    return c->b;
 }
 
-static int
-is_name(const xmlNode *n, const char *name)
+/* A NUL-terminated copy of S[0..N) in the text chunks. */
+static char *
+text_copy(struct tree *t, const char *s, size_t n)
 {
-    return n != NULL && n->type == XML_ELEMENT_NODE && n->name != NULL && same_name(n->name, name);
+    char *p = text_room(t, n + 1);
+    if (p == NULL)
+        return NULL;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    t->texts->used += n + 1;
+    return p;
+}
+
+/* Appends S[0..N) to the text of node X, moving it to a larger place when it must. */
+static int
+text_extend(struct tree *t, struct hnode *x, const char *s, size_t n)
+{
+    struct text_chunk *c = t->texts;
+    if (c != NULL && x->text + x->len + 1 == c->b + c->used && c->cap - c->used >= n) {
+        memcpy(x->text + x->len, s, n);
+        c->used += n;
+    } else {
+        /* grow geometrically, so that a long run moves O(log n) times */
+        size_t want = 2 * (x->len + n) + 1;
+        char *p = text_room(t, want);
+        if (p == NULL)
+            return NJ_ENOMEM;
+        memcpy(p, x->text, x->len);
+        memcpy(p + x->len, s, n);
+        t->texts->used += x->len + n + 1;
+        x->text = p;
+    }
+    x->len += n;
+    x->text[x->len] = '\0';
+    return NJ_OK;
+}
+
+static void
+tree_free(struct tree *t)
+{
+    while (t->nodes != NULL) {
+        struct node_chunk *c = t->nodes;
+        t->nodes = c->next;
+        free(c);
+    }
+    while (t->texts != NULL) {
+        struct text_chunk *c = t->texts;
+        t->texts = c->next;
+        free(c);
+    }
+}
+
+static void
+append_child(struct hnode *parent, struct hnode *n)
+{
+    n->parent = parent;
+    if (parent->last != NULL)
+        parent->last->next = n;
+    else
+        parent->first = n;
+    parent->last = n;
+}
+
+static void
+tree_oom(struct tree *t)
+{
+    t->oom = 1;
+    xmlStopParser(t->ctxt);
+}
+
+/* Closes the elements libxml2 popped from its node stack without an end event. */
+static void
+tree_sync(struct tree *t)
+{
+    while (t->depth > t->ctxt->nodeNr) {
+        t->depth--;
+        t->cur = t->depth > 0 ? t->cur->parent : NULL;
+    }
+}
+
+/* Non-zero when the document has a child (the DTD, which is then its first, included). */
+static int
+doc_has_children(const struct tree *t)
+{
+    return t->doc_first != 0 || t->ctxt->myDoc->intSubset != NULL;
 }
 
 /* The class of a lower-case element name of LEN bytes. */
@@ -256,29 +425,345 @@ class_of(const char *lc, size_t len)
     return EL_INLINE;
 }
 
-static enum elem_class
-classify(const xmlNode *n)
+/* ASCII lower case (tag names are ASCII; the lists hold lower-case names). */
+static int
+lower(int c)
 {
-    if (n->name == NULL)
-        return EL_SKIP;
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* The tag of a lower-case element name of LEN bytes (article, main and section are one). */
+static enum tag
+tag_of(const char *lc, size_t len)
+{
+    switch (len) {
+    case 2:
+        if (lc[0] == 't') {
+            if (lc[1] == 'd')
+                return TAG_TD;
+            if (lc[1] == 'h')
+                return TAG_TH;
+            if (lc[1] == 'r')
+                return TAG_TR;
+        }
+        break;
+    case 4:
+        if (memcmp(lc, "head", 4) == 0)
+            return TAG_HEAD;
+        if (memcmp(lc, "body", 4) == 0)
+            return TAG_BODY;
+        if (memcmp(lc, "meta", 4) == 0)
+            return TAG_META;
+        if (memcmp(lc, "main", 4) == 0)
+            return TAG_ARTICLE;
+        break;
+    case 5:
+        if (memcmp(lc, "table", 5) == 0)
+            return TAG_TABLE;
+        if (memcmp(lc, "thead", 5) == 0)
+            return TAG_THEAD;
+        if (memcmp(lc, "tbody", 5) == 0)
+            return TAG_TBODY;
+        if (memcmp(lc, "tfoot", 5) == 0)
+            return TAG_TFOOT;
+        if (memcmp(lc, "title", 5) == 0)
+            return TAG_TITLE;
+        break;
+    case 7:
+        if (memcmp(lc, "caption", 7) == 0)
+            return TAG_CAPTION;
+        if (memcmp(lc, "article", 7) == 0 || memcmp(lc, "section", 7) == 0)
+            return TAG_ARTICLE;
+        break;
+    default:
+        break;
+    }
+    return TAG_OTHER;
+}
+
+/* A span attribute's value (colspan, rowspan); NULL (absent or without a value) gives 1. */
+static unsigned
+span_value(const char *s)
+{
+    if (s == NULL)
+        return 1;
+    while (*s == ' ' || *s == '\t' || *s == '"' || *s == '\'')
+        s++;
+    unsigned long k = 0;
+    int digits = 0;
+    for (; *s >= '0' && *s <= '9'; s++, digits++)
+        if (k < 100000)
+            k = k * 10 + (unsigned long)(*s - '0');
+    if (!digits)
+        return 1;
+    return (unsigned)k; /* 0 is kept: rowspan=0 reaches to the end of the table */
+}
+
+/* Names N by its local name (after the first ':' of "prefix:name", as xmlSplitQName). */
+static void
+name_node(struct hnode *n, const char *name)
+{
     /* names compare without regard to ASCII case (the parser writes them in lower case) */
     char lc[10];
     size_t len = 0;
-    for (const xmlChar *c = n->name; *c != '\0'; c++) {
-        if (len == sizeof(lc))
-            return EL_INLINE; /* longer than any name of the lists */
-        lc[len++] = (char)lower(*c);
+    int first_colon = name[0] != ':';
+    for (const char *c = name; *c != '\0'; c++) {
+        if (*c == ':' && first_colon && c[1] != '\0') {
+            first_colon = 0;
+            len = 0; /* the local name starts after it */
+            continue;
+        }
+        if (*c == ':')
+            first_colon = 0;
+        if (len < sizeof(lc))
+            lc[len] = (char)lower((unsigned char)*c);
+        len++;
     }
-    return class_of(lc, len);
+    if (len > sizeof(lc)) {
+        n->cls = EL_INLINE; /* longer than any name of the lists */
+        n->tag = TAG_OTHER;
+        return;
+    }
+    n->cls = (unsigned char)class_of(lc, len);
+    n->tag = (unsigned char)tag_of(lc, len);
+    if (len == 2 && lc[0] == 'h' && lc[1] >= '1' && lc[1] <= '6')
+        n->heading = (unsigned char)(lc[1] - '0');
 }
 
-static unsigned
-heading_level(const xmlNode *n)
+static void
+sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 {
-    const char *s = (const char *)n->name;
-    if ((s[0] == 'h' || s[0] == 'H') && s[1] >= '1' && s[1] <= '6' && s[2] == '\0')
-        return (unsigned)(s[1] - '0');
-    return 0;
+    xmlParserCtxtPtr ctxt = ctx;
+    struct tree *t = ctxt->_private;
+    if (name == NULL || ctxt->myDoc == NULL || t->oom)
+        return;
+    tree_sync(t);
+    struct hnode *parent = t->cur;
+    if (parent == NULL && doc_has_children(t) && t->doc_first == 1 &&
+        ctxt->myDoc->intSubset == NULL)
+        parent = t->root; /* the document's first child is the root element */
+    if (nodePush(ctxt, NULL) < 0)
+        return; /* too deep: libxml2 drops the node and has stopped the parser */
+    struct hnode *n = new_node(t);
+    if (n == NULL) {
+        tree_oom(t);
+        return;
+    }
+    n->type = HN_ELEM;
+    name_node(n, (const char *)name);
+    if (n->tag == TAG_TD || n->tag == TAG_TH) {
+        n->colspan = n->rowspan = 1;
+        for (size_t i = 0; atts != NULL && atts[i] != NULL; i += 2) {
+            const char *a = (const char *)atts[i], *v = (const char *)atts[i + 1];
+            if (strcmp(a, "colspan") == 0)
+                n->colspan = span_value(v);
+            else if (strcmp(a, "rowspan") == 0)
+                n->rowspan = span_value(v);
+        }
+    } else if (n->tag == TAG_META) {
+        for (size_t i = 0; atts != NULL && atts[i] != NULL; i += 2) {
+            const char *a = (const char *)atts[i], *v = (const char *)atts[i + 1];
+            if (v == NULL)
+                v = ""; /* an attribute without a value reads as "" */
+            if (strcmp(a, "name") == 0) {
+                n->meta_title = strcasecmp(v, "ArticleTitle") == 0;
+            } else if (strcmp(a, "content") == 0) {
+                n->text = text_copy(t, v, strlen(v));
+                if (n->text == NULL) {
+                    tree_oom(t);
+                    return;
+                }
+            }
+        }
+    }
+    if (parent != NULL) {
+        append_child(parent, n);
+        parent->open_tail = 0;
+    } else {
+        /* at the document level: the first element there is the root */
+        if (t->root == NULL)
+            t->root = n;
+        if (t->doc_first == 0)
+            t->doc_first = 1;
+    }
+    t->cur = n;
+    t->depth++;
+}
+
+static void
+sax_end(void *ctx, const xmlChar *name)
+{
+    (void)name;
+    xmlParserCtxtPtr ctxt = ctx;
+    struct tree *t = ctxt->_private;
+    tree_sync(t);
+    nodePop(ctxt);
+    tree_sync(t);
+}
+
+static void
+add_text(xmlParserCtxtPtr ctxt, const xmlChar *ch, int len, enum hn_type type)
+{
+    struct tree *t = ctxt->_private;
+    if (t->oom || len < 0)
+        return;
+    tree_sync(t);
+    struct hnode *p = t->cur;
+    if (p == NULL)
+        return; /* no element open: libxml2 drops the text */
+    if (p->open_tail && p->last->type == type) {
+        if (p->last->len + (size_t)len > XML_MAX_TEXT_LENGTH) {
+            /* libxml2's builder refuses the run ("huge text node") and stops the parser */
+            ctxt->errNo = XML_ERR_NO_MEMORY;
+            ctxt->instate = XML_PARSER_EOF;
+            ctxt->disableSAX = 1;
+            return;
+        }
+        if (text_extend(t, p->last, (const char *)ch, (size_t)len) != NJ_OK)
+            tree_oom(t);
+        return;
+    }
+    struct hnode *x = new_node(t);
+    char *s = x != NULL ? text_copy(t, (const char *)ch, (size_t)len) : NULL;
+    if (s == NULL) {
+        tree_oom(t);
+        return;
+    }
+    x->type = (unsigned char)type;
+    x->text = s;
+    x->len = (size_t)len;
+    append_child(p, x);
+    p->open_tail = 1;
+}
+
+static void
+sax_characters(void *ctx, const xmlChar *ch, int len)
+{
+    add_text(ctx, ch, len, HN_TEXT);
+}
+
+static void
+sax_cdata(void *ctx, const xmlChar *ch, int len)
+{
+    add_text(ctx, ch, len, HN_CDATA);
+}
+
+/* A comment or processing instruction: not kept, but it ends a run of text. */
+static void
+add_other(xmlParserCtxtPtr ctxt)
+{
+    struct tree *t = ctxt->_private;
+    if (t->oom)
+        return;
+    tree_sync(t);
+    if (!doc_has_children(t))
+        t->doc_first = 2;
+    else if (t->cur != NULL)
+        t->cur->open_tail = 0;
+}
+
+static void
+sax_comment(void *ctx, const xmlChar *value)
+{
+    (void)value;
+    add_other(ctx);
+}
+
+static void
+sax_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    (void)target;
+    (void)data;
+    add_other(ctx);
+}
+
+/*
+ * htmlReadMemory(TEXT, LEN, NULL, "UTF-8", options), step by step as libxml2 does it, with
+ * the SAX handler's tree building replaced by the light tree T.  Returns NJ_OK, 1 when the
+ * text cannot be parsed (it is empty), or NJ_ENOMEM.
+ */
+static int
+parse_html(const char *text, int len, struct tree *t)
+{
+    const int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                        HTML_PARSE_NONET | HTML_PARSE_COMPACT;
+    /* the context htmlReadMemory makes (an XML one, given the HTML SAX handler) */
+    xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(text, len);
+    if (ctxt == NULL)
+        return 1;
+    if (ctxt->sax == NULL) {
+        xmlFreeParserCtxt(ctxt);
+        return 1;
+    }
+    htmlDefaultSAXHandlerInit();
+    memcpy(ctxt->sax, &htmlDefaultSAXHandler, sizeof(xmlSAXHandlerV1));
+    /* the document (start and end, DTD) stays libxml2's; the elements and text are ours */
+    ctxt->sax->startElement = sax_start;
+    ctxt->sax->endElement = sax_end;
+    ctxt->sax->characters = sax_characters;
+    ctxt->sax->cdataBlock = sax_cdata;
+    ctxt->sax->comment = sax_comment;
+    ctxt->sax->processingInstruction = sax_pi;
+    ctxt->_private = t;
+    t->ctxt = ctxt;
+    htmlDocPtr hd = htmlCtxtReadMemory(ctxt, text, len, NULL, "UTF-8", options);
+    t->ctxt = NULL;
+    xmlFreeParserCtxt(ctxt);
+    if (hd == NULL)
+        return t->oom ? NJ_ENOMEM : 1;
+    xmlFreeDoc(hd);
+    return t->oom ? NJ_ENOMEM : NJ_OK;
+}
+
+enum item_kind { ITEM_TEXT, ITEM_TABLE };
+
+struct item {
+    enum item_kind kind;
+    struct hnode *node; /* the block element the text came from, or the <table> */
+    char *text;         /* ITEM_TEXT only */
+    char *content;      /* ITEM_TABLE: the table's text (node_content), or NULL */
+    unsigned heading;
+};
+
+struct hctx {
+    struct item *items;
+    size_t n_items, cap_items;
+    struct nj_sb line;
+    struct hnode *block; /* the innermost block element being walked */
+    unsigned heading;    /* heading level of the innermost h1-h6, 0 outside */
+    int in_article;      /* inside <article>, <main> or <section> */
+};
+
+static int
+is_tag(const struct hnode *n, enum tag tag)
+{
+    return n != NULL && n->type == HN_ELEM && n->tag == tag;
+}
+
+/* The text of all text and CDATA below N in document order, as xmlNodeGetContent gives it
+ * ("" when there is none); NULL when memory runs out. */
+static char *
+node_content(const struct hnode *n)
+{
+    struct nj_sb sb;
+    nj_sb_init(&sb);
+    const struct hnode *x = n->first;
+    while (x != NULL) {
+        if (x->type != HN_ELEM && nj_sb_add(&sb, x->text, strlen(x->text)) != NJ_OK) {
+            nj_sb_free(&sb);
+            return NULL;
+        }
+        if (x->first != NULL) {
+            x = x->first;
+            continue;
+        }
+        while (x != n && x->next == NULL)
+            x = x->parent;
+        x = x != n ? x->next : NULL;
+    }
+    if (sb.p == NULL)
+        return strdup("");
+    return sb.p;
 }
 
 static void
@@ -294,11 +779,11 @@ set_err(char *err, size_t err_size, enum nj_lang lang, const char *zh, const cha
  * which libxml2 keeps as text; the text between them (list numbers such as 一、) stays.
  */
 static int
-add_node_text(struct nj_sb *sb, const xmlChar *content)
+add_node_text(struct nj_sb *sb, const char *content)
 {
     if (content == NULL)
         return NJ_OK;
-    const char *s = (const char *)content;
+    const char *s = content;
     for (;;) {
         const char *m = strstr(s, "<![");
         if (m == NULL)
@@ -338,17 +823,15 @@ cell_flush(struct cellctx *c)
 }
 
 static void
-cell_walk(struct cellctx *c, const xmlNode *parent, int depth)
+cell_walk(struct cellctx *c, const struct hnode *parent, int depth)
 {
-    for (const xmlNode *n = parent->children; n != NULL && c->rc == 0; n = n->next) {
-        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-            if (add_node_text(&c->piece, n->content) != NJ_OK)
+    for (const struct hnode *n = parent->first; n != NULL && c->rc == 0; n = n->next) {
+        if (n->type != HN_ELEM) {
+            if (add_node_text(&c->piece, n->text) != NJ_OK)
                 c->rc = NJ_ENOMEM;
             continue;
         }
-        if (n->type != XML_ELEMENT_NODE)
-            continue;
-        enum elem_class k = classify(n);
+        enum elem_class k = n->cls;
         if (k == EL_SKIP)
             continue;
         if (k == EL_BR) {
@@ -361,7 +844,7 @@ cell_walk(struct cellctx *c, const xmlNode *parent, int depth)
             cell_walk(c, n, depth + 1);
         } else {
             cell_flush(c);
-            if (is_name(n, "td") || is_name(n, "th"))
+            if (n->tag == TAG_TD || n->tag == TAG_TH)
                 c->sep = 1;
             cell_walk(c, n, depth + 1);
             cell_flush(c);
@@ -372,7 +855,7 @@ cell_walk(struct cellctx *c, const xmlNode *parent, int depth)
 /* The text of a cell (or caption): its pieces joined by the rule of nj_rtext.h.  SCRATCH is
  * a buffer the walk may use (and grow). */
 static int
-cell_text(const xmlNode *cell, struct nj_sb *out, struct nj_sb *scratch)
+cell_text(const struct hnode *cell, struct nj_sb *out, struct nj_sb *scratch)
 {
     struct cellctx c = {.piece = *scratch, .out = out, .rc = 0};
     nj_sb_reset(&c.piece);
@@ -386,7 +869,7 @@ cell_text(const xmlNode *cell, struct nj_sb *out, struct nj_sb *scratch)
 /* ---- phase 1: collect blocks --------------------------------------------------------- */
 
 static int
-push_item(struct hctx *c, enum item_kind kind, xmlNode *node, char *text, unsigned heading)
+push_item(struct hctx *c, enum item_kind kind, struct hnode *node, char *text, unsigned heading)
 {
     if (c->n_items == c->cap_items) {
         size_t cap = c->cap_items ? c->cap_items * 2 : 128;
@@ -419,15 +902,15 @@ flush_line(struct hctx *c)
 }
 
 static unsigned
-count_rows(const xmlNode *n, int depth)
+count_rows(const struct hnode *n, int depth)
 {
     unsigned k = 0;
-    for (const xmlNode *ch = n->children; ch != NULL; ch = ch->next) {
-        if (ch->type != XML_ELEMENT_NODE)
+    for (const struct hnode *ch = n->first; ch != NULL; ch = ch->next) {
+        if (ch->type != HN_ELEM)
             continue;
-        if (is_name(ch, "tr"))
+        if (ch->tag == TAG_TR)
             k++;
-        else if (depth < 3 && !is_name(ch, "table"))
+        else if (depth < 3 && ch->tag != TAG_TABLE)
             k += count_rows(ch, depth + 1);
     }
     return k;
@@ -435,12 +918,12 @@ count_rows(const xmlNode *n, int depth)
 
 /* Non-zero when a table below N (not N itself) has three rows or more. */
 static int
-has_big_inner_table(const xmlNode *n, int depth)
+has_big_inner_table(const struct hnode *n, int depth)
 {
-    for (const xmlNode *ch = n->children; ch != NULL; ch = ch->next) {
-        if (ch->type != XML_ELEMENT_NODE || depth >= NJ_READERS_MAX_DEPTH)
+    for (const struct hnode *ch = n->first; ch != NULL; ch = ch->next) {
+        if (ch->type != HN_ELEM || depth >= NJ_READERS_MAX_DEPTH)
             continue;
-        if (is_name(ch, "table") && count_rows(ch, 0) >= 3)
+        if (ch->tag == TAG_TABLE && count_rows(ch, 0) >= 3)
             return 1;
         if (has_big_inner_table(ch, depth + 1))
             return 1;
@@ -462,34 +945,34 @@ popcount6(unsigned m)
  * more, or two part headings or more.  Its cells are walked like <div>s.
  */
 static int
-is_layout_table(const xmlNode *t, xmlChar **content)
+is_layout_table(const struct hnode *t, char **content)
 {
     *content = NULL;
     if (has_big_inner_table(t, 0))
         return 1;
-    xmlChar *s = xmlNodeGetContent(t);
+    char *s = node_content(t);
     if (s == NULL)
         return 0;
-    int layout = popcount6(nj_rtext_part_mask((const char *)s)) >= 2;
+    int layout = popcount6(nj_rtext_part_mask(s)) >= 2;
     if (layout)
-        xmlFree(s);
+        free(s);
     else
         *content = s; /* is_report_table reads it again */
     return layout;
 }
 
-static int collect(struct hctx *c, xmlNode *parent, int depth);
+static int collect(struct hctx *c, struct hnode *parent, int depth);
 
 static int
-collect_table(struct hctx *c, xmlNode *t, xmlChar *content)
+collect_table(struct hctx *c, struct hnode *t, char *content)
 {
     int rc = flush_line(c);
     if (rc) {
-        xmlFree(content);
+        free(content);
         return rc;
     }
-    for (xmlNode *ch = t->children; ch != NULL; ch = ch->next) {
-        if (!is_name(ch, "caption"))
+    for (struct hnode *ch = t->first; ch != NULL; ch = ch->next) {
+        if (ch->type != HN_ELEM || ch->tag != TAG_CAPTION)
             continue;
         struct nj_sb sb, scratch;
         nj_sb_init(&sb);
@@ -509,7 +992,7 @@ collect_table(struct hctx *c, xmlNode *t, xmlChar *content)
         }
         nj_sb_free(&sb);
         if (rc) {
-            xmlFree(content);
+            free(content);
             return rc;
         }
     }
@@ -517,22 +1000,20 @@ collect_table(struct hctx *c, xmlNode *t, xmlChar *content)
     if (rc == NJ_OK)
         c->items[c->n_items - 1].content = content;
     else
-        xmlFree(content);
+        free(content);
     return rc;
 }
 
 static int
-collect(struct hctx *c, xmlNode *parent, int depth)
+collect(struct hctx *c, struct hnode *parent, int depth)
 {
     int rc = NJ_OK;
-    for (xmlNode *n = parent->children; n != NULL && rc == NJ_OK; n = n->next) {
-        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-            rc = add_node_text(&c->line, n->content);
+    for (struct hnode *n = parent->first; n != NULL && rc == NJ_OK; n = n->next) {
+        if (n->type != HN_ELEM) {
+            rc = add_node_text(&c->line, n->text);
             continue;
         }
-        if (n->type != XML_ELEMENT_NODE)
-            continue;
-        enum elem_class k = classify(n);
+        enum elem_class k = n->cls;
         if (k == EL_SKIP || (k == EL_CHROME && !c->in_article))
             continue;
         if (k == EL_BR) {
@@ -541,7 +1022,7 @@ collect(struct hctx *c, xmlNode *parent, int depth)
         }
         if (depth >= NJ_READERS_MAX_DEPTH)
             continue;
-        xmlChar *content;
+        char *content;
         if (k == EL_TABLE && !is_layout_table(n, &content)) {
             rc = collect_table(c, n, content);
             continue;
@@ -554,13 +1035,13 @@ collect(struct hctx *c, xmlNode *parent, int depth)
         rc = flush_line(c);
         if (rc)
             break;
-        xmlNode *saved_block = c->block;
+        struct hnode *saved_block = c->block;
         unsigned saved_heading = c->heading;
         int saved_article = c->in_article;
         c->block = n;
-        if (heading_level(n))
-            c->heading = heading_level(n);
-        if (is_name(n, "article") || is_name(n, "main") || is_name(n, "section"))
+        if (n->heading)
+            c->heading = n->heading;
+        if (n->tag == TAG_ARTICLE)
             c->in_article = 1;
         rc = collect(c, n, depth + 1);
         if (rc == NJ_OK)
@@ -575,23 +1056,23 @@ collect(struct hctx *c, xmlNode *parent, int depth)
 /* ---- phase 2: find the report body --------------------------------------------------- */
 
 static int
-is_report_table(const xmlNode *t, const xmlChar *content)
+is_report_table(const struct hnode *t, const char *content)
 {
     static const char *const keys[] = {"第二十条", "申请人情况", "行政复议", "本年新收",
                                        "信息内容", "自然人",     "行政诉讼"};
-    xmlChar *own = content == NULL ? xmlNodeGetContent(t) : NULL;
-    const xmlChar *s = content != NULL ? content : own;
+    char *own = content == NULL ? node_content(t) : NULL;
+    const char *s = content != NULL ? content : own;
     if (s == NULL)
         return 0;
     int hit = 0;
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !hit; i++)
-        hit = strstr((const char *)s, keys[i]) != NULL;
-    xmlFree(own);
+        hit = strstr(s, keys[i]) != NULL;
+    free(own);
     return hit;
 }
 
 static unsigned
-node_depth(const xmlNode *n)
+node_depth(const struct hnode *n)
 {
     unsigned d = 0;
     for (; n != NULL; n = n->parent)
@@ -599,8 +1080,8 @@ node_depth(const xmlNode *n)
     return d;
 }
 
-static xmlNode *
-lca(xmlNode *a, xmlNode *b)
+static struct hnode *
+lca(struct hnode *a, struct hnode *b)
 {
     if (a == NULL)
         return b;
@@ -623,7 +1104,7 @@ lca(xmlNode *a, xmlNode *b)
 }
 
 static int
-is_under(const xmlNode *n, const xmlNode *root)
+is_under(const struct hnode *n, const struct hnode *root)
 {
     for (; n != NULL; n = n->parent)
         if (n == root)
@@ -631,10 +1112,10 @@ is_under(const xmlNode *n, const xmlNode *root)
     return 0;
 }
 
-static xmlNode *
-find_root(struct hctx *c, xmlNode *body)
+static struct hnode *
+find_root(struct hctx *c, struct hnode *body)
 {
-    xmlNode *root = NULL;
+    struct hnode *root = NULL;
     size_t first_key = c->n_items;
     for (size_t i = 0; i < c->n_items; i++) {
         const struct item *it = &c->items[i];
@@ -649,7 +1130,7 @@ find_root(struct hctx *c, xmlNode *body)
     if (root == NULL)
         return body;
     /* the title nearest before the first key block, else the first one after it */
-    xmlNode *title = NULL;
+    struct hnode *title = NULL;
     for (size_t i = 0; i < c->n_items; i++) {
         const struct item *it = &c->items[i];
         if (it->kind != ITEM_TEXT || !nj_rtext_is_title(it->text))
@@ -665,40 +1146,20 @@ find_root(struct hctx *c, xmlNode *body)
 
 /* ---- phase 3: emit -------------------------------------------------------------------- */
 
-static unsigned
-span_attr(const xmlNode *n, const char *name)
-{
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-    if (v == NULL)
-        return 1;
-    const char *s = (const char *)v;
-    while (*s == ' ' || *s == '\t' || *s == '"' || *s == '\'')
-        s++;
-    unsigned long k = 0;
-    int digits = 0;
-    for (; *s >= '0' && *s <= '9'; s++, digits++)
-        if (k < 100000)
-            k = k * 10 + (unsigned long)(*s - '0');
-    xmlFree(v);
-    if (!digits)
-        return 1;
-    return (unsigned)k; /* 0 is kept: rowspan=0 reaches to the end of the table */
-}
-
 static size_t
-collect_rows(xmlNode *t, xmlNode **rows, size_t max)
+collect_rows(struct hnode *t, struct hnode **rows, size_t max)
 {
     size_t n = 0;
-    for (xmlNode *ch = t->children; ch != NULL; ch = ch->next) {
-        if (is_name(ch, "tr")) {
+    for (struct hnode *ch = t->first; ch != NULL; ch = ch->next) {
+        if (is_tag(ch, TAG_TR)) {
             if (n < max) {
                 if (rows != NULL)
                     rows[n] = ch;
                 n++;
             }
-        } else if (is_name(ch, "thead") || is_name(ch, "tbody") || is_name(ch, "tfoot")) {
-            for (xmlNode *r = ch->children; r != NULL; r = r->next)
-                if (is_name(r, "tr") && n < max) {
+        } else if (is_tag(ch, TAG_THEAD) || is_tag(ch, TAG_TBODY) || is_tag(ch, TAG_TFOOT)) {
+            for (struct hnode *r = ch->first; r != NULL; r = r->next)
+                if (is_tag(r, TAG_TR) && n < max) {
                     if (rows != NULL)
                         rows[n] = r;
                     n++;
@@ -708,69 +1169,45 @@ collect_rows(xmlNode *t, xmlNode **rows, size_t max)
     return n;
 }
 
+/* The state of the table being emitted, and buffers kept from one table to the next. */
 struct grid {
+    struct tree *tree;                  /* cell texts are kept in its text chunks */
+    struct nj_sb sb, scratch;           /* cell_text's */
     unsigned rem[NJ_HTML_MAX_COLS];     /* rows still covered below the current one */
     const char *text[NJ_HTML_MAX_COLS]; /* text of the cell covering each column */
+    size_t len[NJ_HTML_MAX_COLS];       /* its length */
     unsigned flags[NJ_HTML_MAX_COLS];   /* its heading flag */
-    char **pool;                        /* cell texts of the table, freed at the end */
-    size_t n_pool, cap_pool;
 };
 
-static char *
-pool_add(struct grid *g, const struct nj_sb *sb)
-{
-    if (g->n_pool == g->cap_pool) {
-        size_t cap = g->cap_pool ? g->cap_pool * 2 : 64;
-        char **p = realloc(g->pool, cap * sizeof(*p));
-        if (p == NULL)
-            return NULL;
-        g->pool = p;
-        g->cap_pool = cap;
-    }
-    char *t = malloc(sb->len + 1);
-    if (t == NULL)
-        return NULL;
-    if (sb->len)
-        memcpy(t, sb->p, sb->len);
-    t[sb->len] = '\0';
-    g->pool[g->n_pool++] = t;
-    return t;
-}
-
 static int
-emit_table(struct nj_doc *doc, xmlNode *t, unsigned loc)
+emit_table(struct nj_doc *doc, struct grid *g, struct hnode *t, unsigned loc)
 {
     int rc = NJ_OK;
-    struct grid *g = calloc(1, sizeof(*g));
     size_t n_rows = collect_rows(t, NULL, NJ_HTML_MAX_ROWS);
-    xmlNode **rows = malloc((n_rows ? n_rows : 1) * sizeof(*rows));
-    struct nj_sb sb, scratch;
-    nj_sb_init(&sb);
-    nj_sb_init(&scratch);
-    if (g == NULL || rows == NULL) {
-        rc = NJ_ENOMEM;
-        goto out;
-    }
+    struct hnode **rows = malloc((n_rows ? n_rows : 1) * sizeof(*rows));
+    if (rows == NULL)
+        return NJ_ENOMEM;
     n_rows = collect_rows(t, rows, n_rows);
+    memset(g->rem, 0, sizeof(g->rem));
     unsigned width = 0;
     rc = nj_doc_begin_table(doc);
     for (size_t r = 0; r < n_rows && rc == NJ_OK; r++) {
         rc = nj_doc_add_row(doc, loc);
         unsigned col = 0;
-        for (xmlNode *cell = rows[r]->children; cell != NULL && rc == NJ_OK; cell = cell->next) {
-            int th = is_name(cell, "th");
-            if (!th && !is_name(cell, "td"))
+        for (struct hnode *cell = rows[r]->first; cell != NULL && rc == NJ_OK; cell = cell->next) {
+            int th = is_tag(cell, TAG_TH);
+            if (!th && !is_tag(cell, TAG_TD))
                 continue;
             while (col < NJ_HTML_MAX_COLS && g->rem[col] > 0 && rc == NJ_OK) {
-                rc = nj_doc_add_cell(doc, g->text[col], strlen(g->text[col]), col,
+                rc = nj_doc_add_cell(doc, g->text[col], g->len[col], col,
                                      NJ_CELL_SPANNED | g->flags[col]);
                 g->rem[col]--;
                 col++;
             }
             if (rc != NJ_OK || col >= NJ_HTML_MAX_COLS)
                 break;
-            unsigned cs = span_attr(cell, "colspan");
-            unsigned rs = span_attr(cell, "rowspan");
+            unsigned cs = cell->colspan;
+            unsigned rs = cell->rowspan;
             unsigned left = (unsigned)(n_rows - r);
             if (cs == 0)
                 cs = 1;
@@ -778,18 +1215,20 @@ emit_table(struct nj_doc *doc, xmlNode *t, unsigned loc)
                 cs = NJ_HTML_MAX_COLS - col;
             if (rs == 0 || rs > left)
                 rs = left;
-            rc = cell_text(cell, &sb, &scratch);
-            const char *txt = rc == NJ_OK ? pool_add(g, &sb) : NULL;
+            rc = cell_text(cell, &g->sb, &g->scratch);
+            const char *txt =
+                rc == NJ_OK ? text_copy(g->tree, nj_sb_cstr(&g->sb), g->sb.len) : NULL;
             if (txt == NULL) {
                 rc = NJ_ENOMEM;
                 break;
             }
+            size_t len = strlen(txt);
             unsigned hf = th ? NJ_CELL_HEADING : 0;
             for (unsigned k = 0; k < cs && rc == NJ_OK; k++) {
-                rc =
-                    nj_doc_add_cell(doc, txt, strlen(txt), col + k, (k ? NJ_CELL_SPANNED : 0) | hf);
+                rc = nj_doc_add_cell(doc, txt, len, col + k, (k ? NJ_CELL_SPANNED : 0) | hf);
                 g->rem[col + k] = rs - 1;
                 g->text[col + k] = txt;
+                g->len[col + k] = len;
                 g->flags[col + k] = hf;
             }
             col += cs;
@@ -800,23 +1239,14 @@ emit_table(struct nj_doc *doc, xmlNode *t, unsigned loc)
         for (; col < width && rc == NJ_OK; col++) {
             if (g->rem[col] == 0)
                 continue;
-            rc = nj_doc_add_cell(doc, g->text[col], strlen(g->text[col]), col,
+            rc = nj_doc_add_cell(doc, g->text[col], g->len[col], col,
                                  NJ_CELL_SPANNED | g->flags[col]);
             g->rem[col]--;
         }
     }
     if (rc == NJ_OK)
         rc = nj_doc_end_table(doc);
-out:
-    if (g != NULL) {
-        for (size_t i = 0; i < g->n_pool; i++)
-            free(g->pool[i]);
-        free(g->pool);
-    }
-    free(g);
     free(rows);
-    nj_sb_free(&sb);
-    nj_sb_free(&scratch);
     return rc;
 }
 
@@ -827,29 +1257,27 @@ out:
  * only when it looks like a report title.
  */
 static int
-head_title(const xmlNode *top, struct nj_sb *out)
+head_title(const struct hnode *top, struct nj_sb *out)
 {
-    const xmlNode *head = NULL;
-    for (const xmlNode *n = top ? top->children : NULL; n != NULL; n = n->next)
-        if (is_name(n, "head"))
+    const struct hnode *head = NULL;
+    for (const struct hnode *n = top ? top->first : NULL; n != NULL; n = n->next)
+        if (is_tag(n, TAG_HEAD))
             head = n;
     if (head == NULL)
         return NJ_OK;
     int rc = NJ_OK;
     for (int pass = 0; pass < 2 && out->len == 0 && rc == NJ_OK; pass++) {
-        for (const xmlNode *n = head->children; n != NULL && out->len == 0; n = n->next) {
-            xmlChar *v = NULL;
-            if (pass == 0 && is_name(n, "meta")) {
-                xmlChar *name = xmlGetProp(n, (const xmlChar *)"name");
-                if (name != NULL && strcasecmp((const char *)name, "ArticleTitle") == 0)
-                    v = xmlGetProp(n, (const xmlChar *)"content");
-                xmlFree(name);
-            } else if (pass == 1 && is_name(n, "title")) {
-                v = xmlNodeGetContent(n);
+        for (const struct hnode *n = head->first; n != NULL && out->len == 0; n = n->next) {
+            char *v = NULL;
+            if (pass == 0 && is_tag(n, TAG_META)) {
+                if (n->meta_title && n->text != NULL)
+                    v = strdup(n->text);
+            } else if (pass == 1 && is_tag(n, TAG_TITLE)) {
+                v = node_content(n);
             }
             if (v == NULL)
                 continue;
-            char *t = (char *)v;
+            char *t = v;
             static const char *const cuts[] = {"_", "|", " - ", "－"};
             for (size_t k = 0; k < sizeof(cuts) / sizeof(cuts[0]); k++) {
                 char *cut = strstr(t, cuts[k]);
@@ -860,7 +1288,7 @@ head_title(const xmlNode *top, struct nj_sb *out)
             nj_sb_trim(out);
             if (rc == NJ_OK && !nj_rtext_is_title(nj_sb_cstr(out)))
                 nj_sb_reset(out);
-            xmlFree(v);
+            free(v);
         }
     }
     return rc;
@@ -927,62 +1355,14 @@ canonical_charset(const char *declared)
     return declared;
 }
 
-/*
- * The tree builder's start of an element, given only the attributes the reader reads
- * (colspan, rowspan; name and content of <meta>): the others would be copied into the
- * tree for nothing.  The parser has looked at all of them already (charset of <meta>,
- * duplicates), and it never reads attributes back from the tree.
- */
-static void
-start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
-{
-    const xmlChar *kept[2 * 4 + 1];
-    size_t k = 0;
-    for (size_t i = 0; atts != NULL && atts[i] != NULL; i += 2) {
-        const char *a = (const char *)atts[i];
-        if ((strcmp(a, "colspan") == 0 || strcmp(a, "rowspan") == 0 || strcmp(a, "name") == 0 ||
-             strcmp(a, "content") == 0) &&
-            k < 2 * 4) {
-            kept[k++] = atts[i];
-            kept[k++] = atts[i + 1];
-        }
-    }
-    kept[k] = NULL;
-    xmlSAX2StartElement(ctx, name, k ? kept : NULL);
-}
-
-/*
- * htmlReadMemory(TEXT, LEN, NULL, "UTF-8", options), step by step as libxml2 does it, with
- * start_element in the SAX handler.
- */
-static htmlDocPtr
-parse_html(const char *text, int len)
-{
-    const int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                        HTML_PARSE_NONET | HTML_PARSE_COMPACT;
-    /* the context htmlReadMemory makes (an XML one, given the HTML SAX handler) */
-    xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(text, len);
-    if (ctxt == NULL)
-        return NULL;
-    if (ctxt->sax == NULL) {
-        xmlFreeParserCtxt(ctxt);
-        return NULL;
-    }
-    htmlDefaultSAXHandlerInit();
-    memcpy(ctxt->sax, &htmlDefaultSAXHandler, sizeof(xmlSAXHandlerV1));
-    ctxt->sax->startElement = start_element;
-    htmlDocPtr hd = htmlCtxtReadMemory(ctxt, text, len, NULL, "UTF-8", options);
-    xmlFreeParserCtxt(ctxt);
-    return hd;
-}
-
 int
 nj_html_read(const unsigned char *buf, size_t len, enum nj_lang lang, struct nj_doc *doc,
              char *encoding, size_t encoding_size, char *err, size_t err_size)
 {
     int rc = NJ_OK;
     struct nj_decoded dec = {0};
-    htmlDocPtr hd = NULL;
+    struct tree tree = {0};
+    struct grid *grid = NULL;
     struct hctx c = {0};
     nj_sb_init(&c.line);
     char declared[32];
@@ -1020,17 +1400,19 @@ nj_html_read(const unsigned char *buf, size_t len, enum nj_lang lang, struct nj_
     if (encoding != NULL && encoding_size > 0)
         snprintf(encoding, encoding_size, "%s", dec.encoding ? dec.encoding : NJ_ENC_UTF8);
 
-    hd = parse_html(dec.text, (int)dec.len);
-    if (hd == NULL) {
+    rc = parse_html(dec.text, (int)dec.len, &tree);
+    if (rc == NJ_ENOMEM)
+        goto out;
+    if (rc != NJ_OK) {
         set_err(err, err_size, lang, "文件不是可以解析的 HTML 网页",
                 "the file is not an HTML page that can be parsed");
         rc = NJ_EINVAL;
         goto out;
     }
-    xmlNode *top = xmlDocGetRootElement(hd);
-    xmlNode *body = NULL;
-    for (xmlNode *n = top ? top->children : NULL; n != NULL; n = n->next)
-        if (is_name(n, "body"))
+    struct hnode *top = tree.root;
+    struct hnode *body = NULL;
+    for (struct hnode *n = top ? top->first : NULL; n != NULL; n = n->next)
+        if (is_tag(n, TAG_BODY))
             body = n;
     if (body == NULL)
         body = top;
@@ -1044,7 +1426,7 @@ nj_html_read(const unsigned char *buf, size_t len, enum nj_lang lang, struct nj_
     if (rc != NJ_OK)
         goto out;
 
-    xmlNode *root = find_root(&c, body);
+    struct hnode *root = find_root(&c, body);
     unsigned para = 0;
     int has_title = 0;
     for (size_t i = 0; i < c.n_items && !has_title; i++)
@@ -1064,10 +1446,21 @@ nj_html_read(const unsigned char *buf, size_t len, enum nj_lang lang, struct nj_
         if (!is_under(it->node, root))
             continue;
         para++;
-        if (it->kind == ITEM_TEXT)
+        if (it->kind == ITEM_TEXT) {
             rc = nj_doc_add_text(doc, it->text, strlen(it->text), para, it->heading);
-        else
-            rc = emit_table(doc, it->node, para);
+            continue;
+        }
+        if (grid == NULL) {
+            grid = malloc(sizeof(*grid));
+            if (grid == NULL) {
+                rc = NJ_ENOMEM;
+                break;
+            }
+            grid->tree = &tree;
+            nj_sb_init(&grid->sb);
+            nj_sb_init(&grid->scratch);
+        }
+        rc = emit_table(doc, grid, it->node, para);
     }
 out:
     if (rc == NJ_ENOMEM)
@@ -1075,12 +1468,16 @@ out:
                 "out of memory while reading the HTML page");
     for (size_t i = 0; i < c.n_items; i++) {
         free(c.items[i].text);
-        xmlFree(c.items[i].content);
+        free(c.items[i].content);
     }
     free(c.items);
     nj_sb_free(&c.line);
-    if (hd != NULL)
-        xmlFreeDoc(hd);
+    if (grid != NULL) {
+        nj_sb_free(&grid->sb);
+        nj_sb_free(&grid->scratch);
+        free(grid);
+    }
+    tree_free(&tree);
     free(dec.text);
     return rc;
 }

@@ -405,7 +405,7 @@ skip_ws(struct scan *s)
 }
 
 /* An ASCII QName (prefix:local or local).  Returns 0, or -1 when it is none. */
-static int
+static inline int
 read_qname(struct scan *s, const unsigned char **prefix, uint32_t *plen,
            const unsigned char **local, uint32_t *llen)
 {
@@ -637,12 +637,8 @@ read_value(struct scan *s, unsigned q, int keep, uint32_t *off, uint32_t *len)
 }
 
 static int
-lookup_prefix(struct scan *s, const unsigned char *prefix, uint32_t plen, uint8_t *ns)
+lookup_prefix_slow(struct scan *s, const unsigned char *prefix, uint32_t plen, uint8_t *ns)
 {
-    if (s->c_valid && plen == s->c_plen && bytes_eq(prefix, s->c_prefix, plen)) {
-        *ns = s->c_ns;
-        return s->c_found;
-    }
     int found = 0;
     uint8_t v = NJ_WX_NS_NONE;
     for (uint32_t i = s->nb; i-- > 0;) {
@@ -659,6 +655,18 @@ lookup_prefix(struct scan *s, const unsigned char *prefix, uint32_t plen, uint8_
     s->c_found = found;
     *ns = v;
     return found;
+}
+
+/* The namespace bound to PREFIX (PLEN 0: the default namespace): returns 1 and sets *NS, or
+ * 0 when it is not bound.  The last prefix looked up is answered without a search. */
+static inline int
+lookup_prefix(struct scan *s, const unsigned char *prefix, uint32_t plen, uint8_t *ns)
+{
+    if (s->c_valid && plen == s->c_plen && bytes_eq(prefix, s->c_prefix, plen)) {
+        *ns = s->c_ns;
+        return s->c_found;
+    }
+    return lookup_prefix_slow(s, prefix, plen, ns);
 }
 
 static int
@@ -789,8 +797,8 @@ start_tag(struct scan *s)
 
     uint8_t ens = NJ_WX_NS_NONE;
     if (eplen > 0) {
-        if (IS_LIT(eprefix, eplen, "xml") || IS_LIT(eprefix, eplen, "xmlns") ||
-            !lookup_prefix(s, eprefix, eplen, &ens))
+        /* (the prefixes xml and xmlns are never bound: the lookup refuses them too) */
+        if (!lookup_prefix(s, eprefix, eplen, &ens))
             return -1;
     } else {
         (void)lookup_prefix(s, elocal, 0, &ens);

@@ -313,6 +313,68 @@ START_TEST(join_rule)
 }
 END_TEST
 
+/*
+ * Shapes of libxml2's own tree that the reader's light tree (built from the parser's SAX
+ * events) keeps: names split at the prefix ("o:p" is a p, "x:td" a cell), text runs split
+ * by a comment, text after </html> dropped, and the parser's stop at its nesting limit
+ * (257 open elements: the element that would be the 258th is left out).
+ */
+START_TEST(libxml2_tree_shapes)
+{
+    static const char names[] =
+        "<table><tr><x:td colspan=2>a</x:td><td>b</td></tr><tr><o:TD>c</o:TD>"
+        "<y:th rowspan=2>d</y:th></tr><tr><td>e</td></tr></table><o:p>f</o:p>g";
+    struct nj_doc *doc = read_html(names, sizeof(names) - 1, 0, NULL, 0);
+    ck_assert_uint_eq(nj_rtest_n_rows(doc, 1), 3);
+    assert_cell(doc, 1, 1, 0, "a", 0);
+    assert_cell(doc, 1, 1, 1, "a", 1);
+    assert_cell(doc, 1, 1, 2, "b", 0);
+    assert_cell(doc, 1, 2, 1, "d", 0);
+    assert_cell(doc, 1, 3, 1, "d", 1);
+    ck_assert_uint_eq(nj_rtest_text(doc, "f", 0)->loc, 2);
+    ck_assert_uint_eq(nj_rtest_text(doc, "g", 0)->loc, 3);
+    nj_doc_free(doc);
+
+    /* a comment ends a text run: the conditional-comment marker is cut in two */
+    static const char split[] = "<p>c <![if<!-- x -->]>d</p><p>e <![if]>f</p>";
+    doc = read_html(split, sizeof(split) - 1, 0, NULL, 0);
+    ck_assert_str_eq(nj_doc_block(doc, 0)->text, "c <![if]>d");
+    ck_assert_str_eq(nj_doc_block(doc, 1)->text, "e f");
+    nj_doc_free(doc);
+
+    static const char after[] = "<!DOCTYPE html><html><body><p>一、总体情况</p></body></html>"
+                                "<p>二、主动公开</p>tail";
+    doc = read_html(after, sizeof(after) - 1, 0, NULL, 0);
+    ck_assert_uint_eq(nj_doc_n_blocks(doc), 1);
+    nj_doc_free(doc);
+
+    /* <body> + N <div> + a<table><tr><td>x</td></tr></table>b: html, body and the divs are
+     * open, so the td is the 258th element when N is 253 */
+    for (size_t n = 252; n <= 253; n++) {
+        char *deep = malloc(n * 11 + 64);
+        ck_assert_ptr_nonnull(deep);
+        char *p = deep + sprintf(deep, "<body>");
+        for (size_t i = 0; i < n; i++)
+            p += sprintf(p, "<div>");
+        p += sprintf(p, "a<table><tr><td>x</td></tr></table>b");
+        for (size_t i = 0; i < n; i++)
+            p += sprintf(p, "</div>");
+        sprintf(p, "c");
+        doc = read_html(deep, strlen(deep), 0, NULL, 0);
+        ck_assert_uint_eq(nj_rtest_n_rows(doc, 1), 1);
+        if (n == 252) {
+            assert_cell(doc, 1, 1, 0, "x", 0);
+            ck_assert_ptr_nonnull(nj_rtest_text(doc, "c", 0));
+        } else {
+            ck_assert_ptr_null(nj_rtest_cell(doc, 1, 1, 0)); /* the parser stopped at the td */
+            ck_assert_uint_eq(nj_doc_n_blocks(doc), 2);
+        }
+        nj_doc_free(doc);
+        free(deep);
+    }
+}
+END_TEST
+
 static Suite *
 html_suite(void)
 {
@@ -327,6 +389,7 @@ html_suite(void)
     tcase_add_test(tc, bad_input_never_crashes);
     tcase_add_test(tc, title_from_head);
     tcase_add_test(tc, join_rule);
+    tcase_add_test(tc, libxml2_tree_shapes);
     suite_add_tcase(s, tc);
     return s;
 }
