@@ -1841,6 +1841,24 @@ read_t4(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
 static const char *const t2head2021[] = {"本年制发件数",     "本年废止件数", "现行有效件数",
                                          "本年处理决定数量", "本年收费金额", NULL};
 
+/* Non-zero when key form K has the 2019 table's 政府集中采购 row: the label followed by a
+ * value (after cell separators or a colon).  The words alone are common in the prose of
+ * any year's part 二 and say nothing about the format. */
+static int
+procurement_row(const char *k)
+{
+    static const char w[] = "政府集中采购";
+    for (const char *p = k; (p = nj_strfind(p, w)) != NULL;) {
+        p += sizeof(w) - 1;
+        const char *q = p;
+        while (*q == '|' || *q == ':')
+            q++;
+        if (*q >= '0' && *q <= '9')
+            return 1;
+    }
+    return 0;
+}
+
 static int
 read_t2(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
 {
@@ -1868,7 +1886,7 @@ read_t2(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
                  nj_strfind(kr, "本年废止件数");
     t->fmt2019 = nj_strfind(kr, "本年新制作数量") || nj_strfind(kr, "对外公开总数量") ||
                  nj_strfind(kr, "上一年项目数量") || nj_strfind(kr, "第二十条第(九)项") ||
-                 nj_strfind(kr, "政府集中采购") || nj_strfind(kr, "本年新公开数量");
+                 procurement_row(kr) || nj_strfind(kr, "本年新公开数量");
     static const char *const caps[5] = {"第二十条第(一)项", "第二十条第(五)项", "第二十条第(六)项",
                                         "第二十条第(八)项", "第二十条第(九)项"};
     for (int i = 0; i < 5; i++)
