@@ -21,6 +21,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "nj_readers.h"
+#include "nj_arena.h"
 #include "nj_doc.h"
 #include "nj_docxnum.h"
 #include "nj_rtext.h"
@@ -405,39 +406,16 @@ struct dctx {
     unsigned p_heading;
     int sep;            /* the next piece starts a cell of a nested table: join with a space */
     struct nj_sb spare; /* a buffer cell_text takes for CUR (kept from cell to cell) */
-    struct tchunk *cell_text; /* the texts of the table cells emitted */
+    struct nj_arena *cell_text; /* the texts of the table cells emitted, until the end */
 };
-
-/* Room for table cell texts, freed with the walk. */
-struct tchunk {
-    struct tchunk *next;
-    size_t used, cap;
-    char b[];
-};
-
-#define TCHUNK_SIZE (16u * 1024)
 
 /* A NUL-terminated copy of SB kept until the walk ends, or NULL. */
 static const char *
 keep_cell_text(struct dctx *c, const struct nj_sb *sb)
 {
-    struct tchunk *k = c->cell_text;
-    if (k == NULL || k->cap - k->used < sb->len + 1) {
-        size_t cap = sb->len + 1 > TCHUNK_SIZE ? sb->len + 1 : TCHUNK_SIZE;
-        k = malloc(sizeof(*k) + cap);
-        if (k == NULL)
-            return NULL;
-        k->next = c->cell_text;
-        k->used = 0;
-        k->cap = cap;
-        c->cell_text = k;
-    }
-    char *t = k->b + k->used;
-    if (sb->len)
-        memcpy(t, sb->p, sb->len);
-    t[sb->len] = '\0';
-    k->used += sb->len + 1;
-    return t;
+    if (c->cell_text == NULL && (c->cell_text = nj_arena_new()) == NULL)
+        return NULL;
+    return nj_arena_strndup(c->cell_text, sb->len ? sb->p : "", sb->len);
 }
 
 /* Ends the current line of a body paragraph, or the current piece of a cell. */
@@ -924,11 +902,7 @@ read_docx(const unsigned char *buf, size_t len, const struct nj_docx_limits *lim
 out:
     nj_sb_free(&c.cur);
     nj_sb_free(&c.spare);
-    while (c.cell_text != NULL) {
-        struct tchunk *k = c.cell_text;
-        c.cell_text = k->next;
-        free(k);
-    }
+    nj_arena_free(c.cell_text);
     nj_docxnum_free(c.numbering);
     free(nxml);
     styles_free(&st);
