@@ -1142,9 +1142,13 @@ check_t2(struct ctx *c)
             if (v->state == NJ_V_BAD) {
                 w.cell = v->raw;
                 int money = i == NJ_T2_FEES && !f2019;
+                /* the 2019 format's 本年增/减 may be negative ("减用负值表示") */
+                int sgn =
+                    f2019 && k == 1 && i != NJ_T2_REG && i != NJ_T2_NORM && i != NJ_T2_PROCURE;
                 add(c, "T2.VALUE", &w, "表二“%s”行%s的值“%s”不是%s。",
                     "Table 2 row '%s'%s: '%s' is not %s.", t2names[i], at(c, v->loc), v->raw,
                     money ? (c->lang ? "a non-negative amount in 万元" : "非负的金额（万元）")
+                    : sgn ? (c->lang ? "a whole number" : "整数")
                           : (c->lang ? "a non-negative whole number" : "非负整数"));
                 w.cell = NULL;
             } else if (v->state == NJ_V_BLANK) {

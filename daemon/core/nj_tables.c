@@ -1257,8 +1257,13 @@ align_with(struct stream *st, const struct rowkey *keys, const struct kform *con
 
 /* ---- reading values ------------------------------------------------------------- */
 
+/* What a value cell may hold: a count (a non-negative whole number), an amount (a
+ * non-negative number, table 二's 万元 and 采购总金额 cells) or a signed count (the 2019
+ * format's 本年增/减: "减用负值表示"). */
+enum { VAL_COUNT = 0, VAL_MONEY = 1, VAL_SIGNED = 2 };
+
 static void
-read_val(const char *raw, unsigned loc, int money, struct nj_val *v)
+read_val(const char *raw, unsigned loc, int kind, struct nj_val *v)
 {
     struct nj_num n;
     nj_num_parse(raw, &n);
@@ -1280,7 +1285,7 @@ read_val(const char *raw, unsigned loc, int money, struct nj_val *v)
         v->unit_yuan = strcmp(n.unit, "元") == 0;
         v->v = n.ival;
         v->d = n.dval;
-        if (n.negative || (!money && n.kind == NJ_NUM_DECIMAL))
+        if ((n.negative && kind != VAL_SIGNED) || (kind != VAL_MONEY && n.kind == NJ_NUM_DECIMAL))
             v->state = NJ_V_BAD;
         else
             v->state = NJ_V_OK;
@@ -1919,20 +1924,25 @@ read_t2(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
             if (!f2019)
                 continue;
             w = 3;
+            money[k->idx][1] = VAL_SIGNED; /* 上一年项目数量, 本年增/减, 处理决定数量 */
             break;
         case NJ_T2_PROCURE:
             if (!f2019)
                 continue;
             w = 2;
-            money[k->idx][1] = 1;
+            money[k->idx][1] = VAL_MONEY;
             break;
         case NJ_T2_FEES:
             w = f2019 ? 2 : 1;
             if (!f2019)
-                money[k->idx][0] = 1;
+                money[k->idx][0] = VAL_MONEY;
+            else
+                money[k->idx][1] = VAL_SIGNED; /* 上一年项目数量, 本年增/减 */
             break;
         default:
             w = f2019 ? 3 : 1;
+            if (f2019)
+                money[k->idx][1] = VAL_SIGNED;
             break;
         }
         keys[nk] = *k;
