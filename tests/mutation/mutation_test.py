@@ -6,7 +6,9 @@ Makes SEEDS random, internally consistent 2021-format reports (random statistics
 four text table styles (tab, " | ", Markdown, space layout) in UTF-8, UTF-8 with BOM,
 GB18030 or UTF-16LE; a portal page (navigation around the article, tables with the
 official merged cells as rowspan/colspan, charset declared as portals do); a Word package
-(w:gridSpan, w:vMerge).  It checks that each passes with no warning or error, then makes
+(w:gridSpan, w:vMerge).  One report in eight is a 2020 report in the 2019 format (its
+table 二 with negative 本年增/减 and 采购总金额 in 元, table 三 with （六） as one row; tab
+style, where the 2019 rows allow the mistake).  It checks that each passes with no warning or error, then makes
 one kind of mistake at a time and checks that the warning and error rules reported are
 exactly the ones the mistake breaks, and that the status is fail exactly when one of them
 is an error.  The expected rules come from
@@ -91,7 +93,7 @@ T2_BASE = [("规章", ["0", "0", "0"]), ("行政规范性文件", ["2", "1", "15
            ("行政许可", ["120"]), ("行政处罚", ["35"]), ("行政强制", ["3"]),
            ("行政事业性收费", ["1.25"])]
 
-PART1 = ("2025年，本局认真贯彻《中华人民共和国政府信息公开条例》。主动公开方面，全年主动公开政府信息120条。"
+PART1 = ("{y}年，本局认真贯彻《中华人民共和国政府信息公开条例》。主动公开方面，全年主动公开政府信息120条。"
          "依申请公开方面，全年共收到政府信息公开申请{n}件，均依法答复。政府信息管理方面，严格执行发布审查制度。"
          "平台建设方面，持续优化政府网站信息公开专栏。监督保障方面，将政务公开纳入年度考核。")
 
@@ -261,7 +263,12 @@ class Report:
         self.t3_labels = None
         self.headings = None
         self.drop_t3 = self.drop_t4 = False
-        self.part1 = PART1.format(n=self.t3[0][6])
+        # one report in eight in the 2019 format (a 2020 report; tab style)
+        self.fmt2019 = seed % 8 == 7
+        if self.fmt2019:
+            self.style, self.enc = "tab", ENCODINGS[seed % 3]
+        self.year = 2020 if self.fmt2019 else 2025
+        self.part1 = PART1.format(n=self.t3[0][6], y=self.year)
 
     def clone(self):
         c = Report.__new__(Report)
@@ -271,6 +278,10 @@ class Report:
 
     def text(self):
         cells = self.t3_cells or [[str(v) for v in r] for r in self.t3]
+        if self.fmt2019:
+            return mf.report_2019(t3=cells, t4=[str(v) for v in self.t4], part1=self.part1,
+                                  t3_labels=self.t3_labels, headings=self.headings,
+                                  drop_t3=self.drop_t3, drop_t4=self.drop_t4)
         return mf.report(t3=cells, t4=[str(v) for v in self.t4], t2=self.t2, style=self.style,
                          part1=self.part1, t3_header=self.t3_header, t3_labels=self.t3_labels,
                          headings=self.headings, drop_t3=self.drop_t3, drop_t4=self.drop_t4)
@@ -297,6 +308,12 @@ class Report:
 
 
 # ---- mutations: each returns (report, expected rule ids) or None when it does not apply ----
+
+def subs(r):
+    """The sub-item rows whose cells a mutation may write as text: in the 2019 format
+    （六）'s three rows are printed as their one sum row."""
+    return [x for x in SUB if not (r.fmt2019 and 20 <= x <= 22)]
+
 
 def m_sub_cell(r0, rng):
     r = r0.clone()
@@ -330,7 +347,7 @@ def m_t4(r0, rng):
 
 
 def m_blank(r0, rng):
-    zeros = [(row, c) for row in SUB for c in range(6) if r0.t3[row][c] == 0]
+    zeros = [(row, c) for row in subs(r0) for c in range(6) if r0.t3[row][c] == 0]
     if not zeros:
         return None
     r = r0.clone()
@@ -346,7 +363,7 @@ def rectangle(r0, rng, d, make_negative):
     row and column sum stays as it was."""
     r = r0.clone()
     for _ in range(50):
-        r1, r2 = rng.sample(SUB, 2)
+        r1, r2 = rng.sample(subs(r), 2)
         c1, c2 = rng.sample(range(6), 2)
         if make_negative and r.t3[r1][c1] == 0:
             continue
@@ -374,7 +391,7 @@ def m_fraction(r0, rng):
 
 def m_ragged(r0, rng):
     r = r0.clone()
-    row = rng.choice(SUB)
+    row = rng.choice(subs(r))
     r.t3_cells = [[str(v) for v in x] for x in r.t3]
     r.t3_cells[row] = r.t3_cells[row][:6]
     return r, {"T3.CELLS"}
@@ -385,7 +402,7 @@ def m_missing_row(r0, rng):
     # group's own label in the tab and pipe styles)
     firsts = {2, 3, 4, 12, 15, 20}
     zero = [row for row in SUB if row not in firsts and all(v == 0 for v in r0.t3[row])]
-    if not zero:
+    if not zero or r0.fmt2019:
         return None
     r = r0.clone()
     row = rng.choice(zero)
@@ -396,7 +413,7 @@ def m_missing_row(r0, rng):
 
 
 def m_missing_column(r0, rng):
-    if any(r0.t3[row][5] for row in range(25)):
+    if any(r0.t3[row][5] for row in range(25)) or r0.fmt2019:
         return None
     r = r0.clone()
     r.t3_cells = [[str(v) for i, v in enumerate(x) if i != 5] for x in r.t3]
@@ -417,12 +434,16 @@ def m_missing_part5(r0, rng):
 
 
 def m_t2_negative(r0, rng):
+    if r0.fmt2019:
+        return None  # the 2019 table 二 is the fixtures' own (good-2019.txt)
     r = r0.clone()
     r.t2 = [(k, (["-" + v[0]] if k == "行政许可" else v)) for k, v in r.t2]
     return r, {"T2.VALUE"}
 
 
 def m_t2_blank(r0, rng):
+    if r0.fmt2019:
+        return None
     r = r0.clone()
     r.t2 = [(k, (["2", "—", "15"] if k == "行政规范性文件" else v)) for k, v in r.t2]
     return r, {"T2.BLANK"}
@@ -431,7 +452,7 @@ def m_t2_blank(r0, rng):
 def m_text_count(r0, rng):
     r = r0.clone()
     # neither 本年新收 nor 本年新收 + 上年结转 (the 总计 column), which the text may state
-    r.part1 = PART1.format(n=r.t3[0][6] + r.t3[1][6] + 7)
+    r.part1 = PART1.format(n=r.t3[0][6] + r.t3[1][6] + 7, y=r.year)
     return r, {"TEXT.T3_COUNT"}
 
 
@@ -491,7 +512,8 @@ def m_fullwidth(r0, rng):
     r = r0.clone()
     fw = str.maketrans("0123456789", "０１２３４５６７８９")
     r.t3_cells = [[str(v) for v in x] for x in r.t3]
-    for row, c in rng.sample([(row, c) for row in range(25) for c in range(7)], 5):
+    rows = [x for x in range(25) if not (r.fmt2019 and 20 <= x <= 22)]
+    for row, c in rng.sample([(row, c) for row in rows for c in range(7)], 5):
         r.t3_cells[row][c] = r.t3_cells[row][c].translate(fw)
     return r, set()
 
@@ -500,10 +522,10 @@ def m_thousands(r0, rng):
     """A count over a thousand written with a thousands separator (§8.3 4), the totals
     kept consistent: nothing to report."""
     r = r0.clone()
-    row, c = rng.choice(SUB), rng.randrange(6)
+    row, c = rng.choice(subs(r)), rng.randrange(6)
     for rr, cc in ((row, c), (row, 6), (23, c), (23, 6), (0, c), (0, 6)):
         r.t3[rr][cc] += 1000
-    r.part1 = PART1.format(n=r.t3[0][6])
+    r.part1 = PART1.format(n=r.t3[0][6], y=r.year)
     r.t3_cells = [["{:,}".format(v) if v >= 1000 and r.style != "layout" else str(v) for v in x]
                   for x in r.t3]
     return r, set()
@@ -513,7 +535,7 @@ def m_unit_suffix(r0, rng):
     """Counts written with their unit, 件 (§8.3 6): nothing to report."""
     r = r0.clone()
     r.t3_cells = [[str(v) for v in x] for x in r.t3]
-    for row, c in rng.sample([(row, c) for row in SUB for c in range(7)], 4):
+    for row, c in rng.sample([(row, c) for row in subs(r) for c in range(7)], 4):
         r.t3_cells[row][c] += "件"
     return r, set()
 
