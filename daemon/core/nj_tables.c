@@ -847,6 +847,12 @@ tokenize_text(struct stream *st, const char *s, size_t len, unsigned loc, long r
                     q = r;
                     continue;
                 }
+                /* A minus sign right before a digit starts the next, signed, value: the
+                 * 2019 format's 本年增/减 in text that lost its cell borders ("35-15"). */
+                if (r < end && *r == '-' && r + 1 < end && is_digit(r[1])) {
+                    q = r + 1;
+                    continue;
+                }
                 break;
             }
             if (groups > 0) {
@@ -1448,7 +1454,9 @@ read_group(const struct item *g, int width, const int *money, struct nj_val *val
             while (*p == ' ' || *p == '\t' || (unsigned char)*p >= 0x80)
                 p++;
             const char *q = p;
-            while (*q && *q != ' ' && *q != '\t' && (unsigned char)*q < 0x80)
+            if (*q == '-') /* a signed value (see tokenize_text) */
+                q++;
+            while (*q && *q != ' ' && *q != '\t' && *q != '-' && (unsigned char)*q < 0x80)
                 q++;
             char *cell = nj_arena_strndup(a, p, (size_t)(q - p));
             read_val(cell ? cell : "", g->loc, money ? money[i] : 0, &vals[i]);
@@ -1456,7 +1464,9 @@ read_group(const struct item *g, int width, const int *money, struct nj_val *val
         }
         return width;
     }
-    if (g->n_groups > width || strchr(digits, '.') != NULL || strchr(digits, ',') != NULL)
+    /* Digits that run together are split only when unsigned and whole. */
+    if (g->n_groups > width || strchr(digits, '.') != NULL || strchr(digits, ',') != NULL ||
+        strchr(digits, '-') != NULL)
         return g->n_groups;
     if (nj_split_digits(digits, width, a, cands))
         return 0;
