@@ -4,7 +4,9 @@
 # file system's floor for that burst (the same result files written alone, bench/fs_floor.c).
 # Everything runs in a temporary folder with ipc:// endpoints.  Results go to stdout; the
 # numbers in docs/daemon.md were measured with this script.  PHASES (default
-# "latency idle burst floor") picks the measurements to run.
+# "latency idle burst floor") picks the measurements to run.  On ext4 without a journal
+# the burst and the floor slow down for a few minutes after many files were deleted (the
+# inode allocator skips recently deleted inodes): run it on a settled disk.
 set -eu
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
