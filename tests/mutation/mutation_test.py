@@ -426,11 +426,16 @@ HEADINGS = ["一、总体情况", "二、主动公开政府信息情况", "三�
             "六、其他需要报告的事项"]
 
 
-def m_missing_part5(r0, rng):
+def with_heading(r0, i, text, rule):
+    """Part I+1's heading written TEXT (left out when empty), which breaks RULE."""
     r = r0.clone()
     r.headings = list(HEADINGS)
-    r.headings[4] = ""
-    return r, {"SEC.MISSING"}
+    r.headings[i] = text
+    return r, {rule}
+
+
+def m_missing_part5(r0, rng):
+    return with_heading(r0, 4, "", "SEC.MISSING")
 
 
 def m_t2_negative(r0, rng):
@@ -487,17 +492,11 @@ def m_drop_t4(r0, rng):
 
 
 def m_heading_variant(r0, rng):
-    r = r0.clone()
-    r.headings = list(HEADINGS)
-    r.headings[0] = "一、概述"
-    return r, {"SEC.HEADING"}
+    return with_heading(r0, 0, "一、概述", "SEC.HEADING")
 
 
 def m_numbered_wrong(r0, rng):
-    r = r0.clone()
-    r.headings = list(HEADINGS)
-    r.headings[4] = "四、存在的主要问题及改进情况"
-    return r, {"SEC.ORDER"}
+    return with_heading(r0, 4, "四、存在的主要问题及改进情况", "SEC.ORDER")
 
 
 def m_t3_label(r0, rng):
