@@ -36,7 +36,9 @@ the relations of rules.md and report-format.md, worked out here for each mutatio
   a row label or part heading variant                 T3.LABEL, SEC.HEADING
   part 五 numbered 四                                  SEC.ORDER
   full-width digits, thousands separators, 件 after
-  counts (normalised, §8.3)                           nothing
+  counts, half-width brackets or spaces in row
+  labels, CRLF line ends, Markdown alignment marks
+  (normalised, §8.3)                                  nothing
 
 Info findings (DOC.ENCODING, DOC.FORMAT) are not compared.  Usage:
   mutation_test.py NIANJIAN [SEEDS]
@@ -263,6 +265,8 @@ class Report:
         self.t3_labels = None
         self.headings = None
         self.drop_t3 = self.drop_t4 = False
+        self.eol = "\n"
+        self.md_align = False
         # one report in eight in the 2019 format (a 2020 report; tab style)
         self.fmt2019 = seed % 8 == 7
         if self.fmt2019:
@@ -300,6 +304,9 @@ class Report:
             t = html_of(self.blocks(), charset)
         else:
             t = self.text()
+            if self.md_align:
+                t = t.replace("|---|", "|:---:|")
+        t = t.replace("\n", self.eol)
         if self.enc == "utf-8-sig":
             return b"\xef\xbb\xbf" + t.encode("utf-8")
         if self.enc == "utf-16le-bom":
@@ -539,11 +546,45 @@ def m_unit_suffix(r0, rng):
     return r, set()
 
 
+def m_halfwidth_brackets(r0, rng):
+    """Row labels with half-width brackets, (一) for （一）: canonicalised (§8.3 7)."""
+    r = r0.clone()
+    r.t3_labels = [tuple(x.replace("（", "(").replace("）", ")") for x in t)
+                   for t in mf.T3_LABELS]
+    return r, set()
+
+
+def m_label_spaces(r0, rng):
+    """Spaces inside row labels, "（ 一 ） 予 以 公 开": stripped (§8.3 2)."""
+    r = r0.clone()
+    r.t3_labels = [tuple(" ".join(x) for x in t) for t in mf.T3_LABELS]
+    return r, set()
+
+
+def m_crlf(r0, rng):
+    """Windows line ends."""
+    if r0.style == "docx":
+        return None
+    r = r0.clone()
+    r.eol = "\r\n"
+    return r, set()
+
+
+def m_md_align(r0, rng):
+    """A Markdown table with alignment marks in its separator row (|:---:|)."""
+    if r0.style != "md":
+        return None
+    r = r0.clone()
+    r.md_align = True
+    return r, set()
+
+
 MUTATIONS = [m_sub_cell, m_sub_total_col, m_result_total, m_balance_rows, m_t4, m_blank,
              m_negative, m_fraction, m_ragged, m_missing_row, m_missing_column,
              m_missing_part5, m_t2_negative, m_t2_blank, m_text_count, m_drop_t3, m_drop_t4,
              m_heading_variant, m_numbered_wrong, m_t3_label, m_fullwidth, m_thousands,
-             m_unit_suffix, m_text_t4, m_text_done, m_all_done]
+             m_unit_suffix, m_text_t4, m_text_done, m_all_done, m_halfwidth_brackets,
+             m_label_spaces, m_crlf, m_md_align]
 
 
 # The rules above whose default severity is warning (rules.md); the others are errors.
