@@ -779,6 +779,37 @@ add_frag(struct stream *st, const char *s, size_t len, unsigned loc, long row_id
     it->col = -1;
 }
 
+/* Non-zero when the number P..LAST, followed by 元, is one of the row's values: right
+ * after the row's last value group with at most a count's unit (笔 件 个 项 次) and spaces
+ * between, or written with decimals after a label. */
+static int
+yuan_value(const struct stream *st, long row_id, const char *p, const char *last)
+{
+    if (st->n == 0)
+        return 0;
+    const struct item *prev = &st->v[st->n - 1];
+    if (prev->kind == IT_VALS && prev->from_text && prev->row_id == row_id &&
+        prev->s + prev->len <= p) {
+        const char *q = prev->s + prev->len;
+        int units = 0;
+        while (q < p) {
+            size_t sl;
+            if (is_sp(q, p, &sl)) {
+                q += sl;
+                continue;
+            }
+            const char *t = q;
+            uint32_t u = nj_u8_next(&t, p);
+            if (units++ ||
+                !(u == 0x7B14 || u == 0x4EF6 || u == 0x4E2A || u == 0x9879 || u == 0x6B21))
+                return 0;
+            q = t;
+        }
+        return 1;
+    }
+    return prev->kind == IT_FRAG && prev->row_id == row_id && memchr(p, '.', (size_t)(last - p));
+}
+
 /* Splits running text into fragments (before numbering marks) and digit runs. */
 static void
 tokenize_text(struct stream *st, const char *s, size_t len, unsigned loc, long row_id)
@@ -871,6 +902,20 @@ tokenize_text(struct stream *st, const char *s, size_t len, unsigned loc, long r
                            c == 0x6761 || c == 0x9879 || c == 0x4E2A || c == 0x5143 ||
                            c == 0x4E07 || c == 0x5BB6 || c == 0x6B21 || c == '%' || c == 0xFF05 ||
                            c == 0x5E74;
+                if (c == 0x5143 && yuan_value(st, row_id, p, last)) {
+                    /* An amount in 元 that belongs to the row's values: the 2019 format's
+                     * 采购总金额 in text that lost its cell borders.  It joins the row's
+                     * value group right before it ("2笔 984361元"), or is a value group of
+                     * its own when written with decimals ("…2895.90元"). */
+                    struct item *prev = &st->v[st->n - 1];
+                    if (prev->kind == IT_VALS && prev->from_text && prev->row_id == row_id) {
+                        prev->len = (size_t)(last - prev->s);
+                        prev->n_groups += groups;
+                        frag = p = last;
+                        continue;
+                    }
+                    unit = 0;
+                }
                 if (!unit) {
                     add_frag(st, frag, (size_t)(p - frag), loc, row_id);
                     struct item *it = push(st);
