@@ -54,4 +54,11 @@ int nj_docx_read_limited(const unsigned char *buf, size_t len, enum nj_lang lang
 /* Element nesting deeper than this is not descended into (its text is ignored). */
 #define NJ_READERS_MAX_DEPTH 512
 
+/*
+ * For tests: the tree the HTML reader builds from TEXT (UTF-8), as text, in *OUT (free()
+ * it).  SCANNER 0 takes libxml2's parser, 1 the strict scanner (nj_hscan.h; returns 1
+ * when it gives up), 2 the scanner and libxml2 when it gives up, as the reader does.
+ */
+int nj_html_tree_dump(const char *text, size_t len, int scanner, char **out);
+
 #endif

@@ -14,7 +14,7 @@ CC=clang cmake -S "$root" -B "$build" -DNJ_FUZZ=ON -DBUILD_TESTING=ON \
   -DNJ_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link" >/dev/null
 
-targets="fuzz_text fuzz_html fuzz_docx"
+targets="fuzz_text fuzz_html fuzz_hscan fuzz_docx"
 if cmake --build "$build" --target help 2>/dev/null | grep -q fuzz_config; then
   targets="$targets fuzz_config"
 fi
@@ -29,7 +29,10 @@ for t in $targets; do
   work="$build/fuzz-corpus/$name"
   mkdir -p "$work"
   echo "== $t for ${secs}s"
-  if ! "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2560 -print_final_stats=1 \
+  dict=
+  [ -f "$here/$name.dict" ] && dict="-dict=$here/$name.dict"
+  # shellcheck disable=SC2086
+  if ! "$bin" $dict -max_total_time="$secs" -timeout=10 -rss_limit_mb=2560 -print_final_stats=1 \
        -artifact_prefix="$build/fuzz-artifacts/$t-" "$work" "$here/corpus/$name" \
        >"$build/fuzz-artifacts/$t.log" 2>&1; then
     echo "!! $t failed; see $build/fuzz-artifacts/$t.log"
