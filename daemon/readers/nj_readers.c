@@ -2,6 +2,7 @@
  * nj_readers.c - the reader hooks handed to nj_check().
  */
 #include "nj_readers.h"
+#include "nj_hscan.h"
 
 #include <libxml/parser.h>
 
@@ -14,5 +15,6 @@ const struct nj_reader_hooks *
 nj_readers_hooks(void)
 {
     xmlInitParser();
+    nj_hscan_init(); /* the HTML scanner's tables, read from libxml2 */
     return &hooks;
 }
