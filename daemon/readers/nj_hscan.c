@@ -10,6 +10,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "nj_hscan.h"
+#include "nj_utf8.h"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
@@ -306,31 +307,6 @@ static int
 lower(int c)
 {
     return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
-static size_t
-put_utf8(char *out, unsigned long c)
-{
-    if (c < 0x80) {
-        out[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        out[0] = (char)(0xc0 | (c >> 6));
-        out[1] = (char)(0x80 | (c & 0x3f));
-        return 2;
-    }
-    if (c < 0x10000) {
-        out[0] = (char)(0xe0 | (c >> 12));
-        out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (c & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (c >> 18));
-    out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (c & 0x3f));
-    return 4;
 }
 
 /* ---- the scan ------------------------------------------------------------------------- */
@@ -729,7 +705,7 @@ reference(struct scan *s)
         if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0xd800 && c <= 0xdfff) || c == 0xfffe ||
             c == 0xffff || c > 0x10ffff)
             return GIVE_UP;
-        n = put_utf8(out, c);
+        n = nj_u8_put(out, (uint32_t)c);
     } else {
         char name[33];
         size_t k = 0;
@@ -753,7 +729,7 @@ reference(struct scan *s)
         }
         if (v < 0x20 || (v >= 0x7f && v <= 0x9f))
             return GIVE_UP;
-        n = put_utf8(out, v);
+        n = nj_u8_put(out, v);
     }
     s->p = p + 1;
     if (s->sink->text(s->sink->ctx, out, n, 0) != 0)

@@ -29,11 +29,14 @@ for t in $targets; do
   work="$build/fuzz-corpus/$name"
   mkdir -p "$work"
   echo "== $t for ${secs}s"
+  seeds="$here/corpus/$name"
+  # the differential HTML target starts from its own seeds and the HTML reader's
+  [ "$name" = hscan ] && seeds="$seeds $here/corpus/html"
   dict=
   [ -f "$here/$name.dict" ] && dict="-dict=$here/$name.dict"
   # shellcheck disable=SC2086
   if ! "$bin" $dict -max_total_time="$secs" -timeout=10 -rss_limit_mb=2560 -print_final_stats=1 \
-       -artifact_prefix="$build/fuzz-artifacts/$t-" "$work" "$here/corpus/$name" \
+       -artifact_prefix="$build/fuzz-artifacts/$t-" "$work" $seeds \
        >"$build/fuzz-artifacts/$t.log" 2>&1; then
     echo "!! $t failed; see $build/fuzz-artifacts/$t.log"
     tail -n 40 "$build/fuzz-artifacts/$t.log"

@@ -183,6 +183,7 @@ START_TEST(real_and_generated_pages_scan_to_libxml2s_tree)
     size_t accepted = 0;
     size_t n = same_tree_dir(nj_rtest_fixture("html"), &accepted);
     n += same_tree_dir(NJ_READERS_FUZZ_SEEDS "/hscan", &accepted);
+    n += same_tree_dir(NJ_READERS_FUZZ_SEEDS "/html", &accepted);
     ck_assert_uint_ge(n, 8);
     ck_assert_uint_ge(accepted, 4);
 }
