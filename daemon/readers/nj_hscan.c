@@ -554,28 +554,32 @@ emit_end(struct scan *s)
     return 0;
 }
 
-/* The content of script or style, up to and including its end tag. */
+/*
+ * The content of script or style, up to and including its end tag.  As libxml2 in recovery
+ * mode, the content ends at the first "</" followed by the element's name in any case;
+ * other "</" (document.write("</div>") ...) are content.
+ */
 static int
 raw_content(struct scan *s, int id)
 {
     const char *name = tag_names[id];
-    size_t nl = strlen(name);
-    const char *q = s->p;
+    size_t nl = tag_len[id];
+    const char *q = s->p, *e = NULL;
     for (;;) {
         q = memchr(q, '<', (size_t)(s->end - q));
         if (q == NULL)
-            return GIVE_UP;
-        if (q + 1 < s->end && q[1] == '/')
-            break;
+            return GIVE_UP; /* not closed */
+        e = q + 2;
+        if (q + 1 < s->end && q[1] == '/' && (size_t)(s->end - e) >= nl) {
+            size_t i = 0;
+            while (i < nl && lower((unsigned char)e[i]) == name[i])
+                i++;
+            if (i == nl)
+                break;
+        }
         q++;
     }
-    /* the first "</" must be this element's end tag */
-    const char *e = q + 2;
-    if ((size_t)(s->end - e) < nl)
-        return GIVE_UP;
-    for (size_t i = 0; i < nl; i++)
-        if (lower((unsigned char)e[i]) != name[i])
-            return GIVE_UP;
+    /* that end tag must be exactly the element's */
     e += nl;
     while (e < s->end && is_blank((unsigned char)*e))
         e++;
