@@ -585,6 +585,11 @@ raw_content(struct scan *s, int id)
         e++;
     if (e >= s->end || *e != '>')
         return GIVE_UP;
+    /* content that starts with a tag is first read as markup by libxml2 (it may close the
+       element, or end a parent) */
+    if (q > s->p && s->p[0] == '<' && q - s->p > 1 &&
+        (is_alpha((unsigned char)s->p[1]) || s->p[1] == '/' || s->p[1] == '_' || s->p[1] == ':'))
+        return GIVE_UP;
     if (q > s->p && s->sink->text(s->sink->ctx, s->p, (size_t)(q - s->p), 1) != 0)
         return STOPPED;
     s->p = e + 1;

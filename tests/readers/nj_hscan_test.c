@@ -234,6 +234,9 @@ static const struct page pages[] = {
     {0, "<?xml version=\"1.0\"?>" HB HE},
     {1, HB "<script>document.write(\"<div></div>\"); if (a </b) x</SCRIPT >" HE},
     {0, HB "<script>x</scripts>y</script>" HE},
+    {0, "<html><head><style><body>p{}</style></head><body></body></html>"},
+    {0, HB "<script></p>x</script>" HE},
+    {1, HB "<script>x<b>y</script>" HE},
     {0, HB "<table><tr><td colspan=\"&#50;\">x</td></tr></table>" HE},
     {0, HB "<p>a</span></p>" HE},
     {0, HB "<p>a < b</p>" HE},
@@ -321,7 +324,11 @@ gen_element(struct nj_sb *sb, int depth)
     }
     add(sb, ">");
     if (strcmp(tag, "script") == 0 || strcmp(tag, "style") == 0)
-        add(sb, rnd(2) ? "var a = 1 < 2 && b;" : rnd(2) ? "" : "document.write('</p>');");
+        add(sb, rnd(2)   ? "var a = 1 < 2 && b;"
+                : rnd(2) ? ""
+                : rnd(2) ? "document.write('</p>');"
+                : rnd(2) ? "<body>x"
+                         : "</p>y");
     else if (depth < 8)
         gen_content(sb, depth + 1);
     unsigned e = rnd(20);
