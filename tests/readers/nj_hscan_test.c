@@ -207,6 +207,7 @@ static const struct page pages[] = {
     {1, HB "<p>a<br>b<br/>c<img src=x alt=\"y\"></p>" HE},
     {1, HB "<p>&nbsp;&amp;&lt;&gt;&quot;&#160;&#x4e00;&#20013;&copy;</p>" HE},
     {1, HB "<!-- c --><p>a<!-- in -->b</p><!---->" HE "<!-- after -->\n"},
+    {1, HB "<p>a<!-->b<!-- c -->d</p><p>a<!--->b<!-- c -->d</p>" HE},
     {1, HB "<script>var a = 1 < 2 && b;</script><style>p>q{}</style><script></script>" HE},
     {1, "<html><head><meta name=\"ArticleTitle\" content=\"某局2024年报告\"></head>"
         "<body>x</body></html>"},
