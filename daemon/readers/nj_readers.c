@@ -15,6 +15,12 @@ const struct nj_reader_hooks *
 nj_readers_hooks(void)
 {
     xmlInitParser();
-    nj_hscan_init(); /* the HTML scanner's tables, read from libxml2 */
     return &hooks;
+}
+
+void
+nj_readers_init(void)
+{
+    xmlInitParser();
+    nj_hscan_init();
 }

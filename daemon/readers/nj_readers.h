@@ -24,6 +24,12 @@
  */
 const struct nj_reader_hooks *nj_readers_hooks(void);
 
+/*
+ * Also reads the HTML scanner's tables from libxml2 (about 1.5 ms, otherwise done by the
+ * first HTML page): for a long-running process, from the main thread at start-up.
+ */
+void nj_readers_init(void);
+
 /* Reads an HTML page.  See nj_reader_fn in nj_core.h for the contract. */
 int nj_html_read(const unsigned char *buf, size_t len, enum nj_lang lang, struct nj_doc *doc,
                  char *encoding, size_t encoding_size, char *err, size_t err_size);

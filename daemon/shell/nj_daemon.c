@@ -868,7 +868,7 @@ nj_daemon_run(const char *config_path)
 #ifdef NJ_HAVE_READERS
     /* libxml2 and the HTML scanner's tables, here on the main thread before any job runs
        (xmlInitParser is not safe to run first from several threads at once) */
-    (void)nj_readers_hooks();
+    nj_readers_init();
 #endif
 
     uv_loop_init(&loop);
