@@ -30,18 +30,20 @@
 
 /* The elements the scanner knows, sorted (strcmp) for the binary search. */
 static const char *const tag_names[] = {
-    "a",       "abbr",   "acronym",  "address", "area",       "article",  "aside",      "audio",
-    "b",       "base",   "bdo",      "big",     "blockquote", "body",     "br",         "button",
-    "caption", "center", "cite",     "code",    "col",        "colgroup", "dd",         "del",
-    "dfn",     "div",    "dl",       "dt",      "em",         "fieldset", "figcaption", "figure",
-    "font",    "footer", "form",     "h1",      "h2",         "h3",       "h4",         "h5",
-    "h6",      "head",   "header",   "hr",      "html",       "i",        "img",        "input",
-    "ins",     "kbd",    "label",    "legend",  "li",         "link",     "main",       "map",
-    "meta",    "nav",    "noscript", "ol",      "optgroup",   "option",   "p",          "q",
-    "s",       "samp",   "script",   "section", "select",     "small",    "source",     "span",
-    "strike",  "strong", "style",    "sub",     "sup",        "table",    "tbody",      "td",
-    "tfoot",   "th",     "thead",    "title",   "tr",         "tt",       "u",          "ul",
-    "var",     "video",
+    "a",       "abbr",     "acronym",    "address", "area",       "article",  "aside",    "audio",
+    "b",       "base",     "bdo",        "big",     "blockquote", "body",     "br",       "button",
+    "canvas",  "caption",  "center",     "cite",    "code",       "col",      "colgroup", "dd",
+    "del",     "details",  "dfn",        "dir",     "div",        "dl",       "dt",       "em",
+    "embed",   "fieldset", "figcaption", "figure",  "font",       "footer",   "form",     "h1",
+    "h2",      "h3",       "h4",         "h5",      "h6",         "head",     "header",   "hgroup",
+    "hr",      "html",     "i",          "iframe",  "img",        "input",    "ins",      "kbd",
+    "label",   "legend",   "li",         "link",    "main",       "map",      "mark",     "menu",
+    "meta",    "nav",      "noscript",   "object",  "ol",         "optgroup", "option",   "p",
+    "param",   "picture",  "pre",        "q",       "s",          "samp",     "script",   "section",
+    "select",  "small",    "source",     "span",    "strike",     "strong",   "style",    "sub",
+    "summary", "sup",      "table",      "tbody",   "td",         "textarea", "tfoot",    "th",
+    "thead",   "time",     "title",      "tr",      "track",      "tt",       "u",        "ul",
+    "var",     "video",    "wbr",
 };
 
 enum { N_TAGS = sizeof(tag_names) / sizeof(tag_names[0]) };
