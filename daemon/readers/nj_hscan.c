@@ -51,7 +51,8 @@ enum { N_TAGS = sizeof(tag_names) / sizeof(tag_names[0]) };
 static unsigned char closes[N_TAGS][N_TAGS]; /* closes[a][b]: <a> closes an open b */
 static unsigned char empty_tag[N_TAGS];      /* no content, no end tag (br, img, meta ...) */
 static int t_html, t_head, t_body, t_title, t_script, t_style, t_td, t_th, t_meta;
-static int tables_ok; /* 0 when the tables could not be read: the scanner always gives up */
+static int prio_of[N_TAGS]; /* end_priority() of each tag */
+static int tables_ok;       /* 0 when the tables could not be read: the scanner always gives up */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static unsigned char tag_len[N_TAGS];
@@ -136,6 +137,26 @@ probe_self_close(const char *name)
     return p.closed || p.starts != 2;
 }
 
+/*
+ * The priority of an element's end tag in libxml2 (htmlEndPriority in HTMLparser.c): an end
+ * tag closes the elements open above its element only when none of them has a higher one.
+ * readers.hscan checks these values against the parser for every pair of known tags.
+ */
+static int
+end_priority(int id)
+{
+    static const struct {
+        const char *name;
+        int prio;
+    } table[] = {{"div", 150},   {"td", 160},    {"th", 160},    {"tr", 170},
+                 {"thead", 180}, {"tbody", 180}, {"tfoot", 180}, {"table", 190},
+                 {"head", 200},  {"body", 200},  {"html", 220}};
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+        if (strcmp(tag_names[id], table[i].name) == 0)
+            return table[i].prio;
+    return 100;
+}
+
 /* The references pages use most, looked up once (values from libxml2's table). */
 static struct {
     const char *name;
@@ -162,6 +183,8 @@ init_tables(void)
     t_td = tag_id("td", 2);
     t_th = tag_id("th", 2);
     t_meta = tag_id("meta", 4);
+    for (size_t i = 0; i < N_TAGS; i++)
+        prio_of[i] = end_priority((int)i);
     for (size_t i = 0; i < N_TAGS; i++) {
         const htmlElemDesc *d = htmlTagLookup((const xmlChar *)tag_names[i]);
         empty_tag[i] = d != NULL && d->empty;
@@ -193,6 +216,13 @@ nj_hscan_closes(const char *new_name, const char *old_name)
     if (a < 0 || b < 0 || !tables_ok)
         return -1;
     return closes[a][b];
+}
+
+int
+nj_hscan_end_priority(const char *name)
+{
+    int id = tag_id(name, strlen(name));
+    return id < 0 ? -1 : end_priority(id);
 }
 
 const char *
@@ -317,6 +347,7 @@ struct scan {
     const char *p, *end;
     const struct nj_hs_sink *sink;
     int stack[MAX_DEPTH];
+    int end_prio[MAX_DEPTH]; /* end_priority of each open element */
     int depth;
     int seen_html, seen_head, seen_body;
     const char *atts[2 * MAX_ATTS + 1];
@@ -617,9 +648,18 @@ start_tag(struct scan *s)
     int id = tag_id(name, n);
     if (id < 0)
         return GIVE_UP;
+    /* the open elements this start tag closes end first (an unclosed <p> at the next <p>,
+       <div> or <table>), as libxml2 closes them; html, and head other than at <body>, are
+       left to libxml2 (it would imply elements next) */
     int cur = cur_tag(s);
-    if (cur >= 0 && closes[id][cur])
-        return GIVE_UP; /* a start tag that closes the open element */
+    while (cur >= 0 && closes[id][cur]) {
+        if (cur == t_html || cur == t_body || (cur == t_head && id != t_body))
+            return GIVE_UP;
+        int rc = emit_end(s);
+        if (rc != 0)
+            return rc;
+        cur = cur_tag(s);
+    }
     if (cur < 0) {
         if (id != t_html || s->seen_html)
             return GIVE_UP;
@@ -649,6 +689,7 @@ start_tag(struct scan *s)
         return GIVE_UP;
     if (keep)
         s->atts[2 * s->n_atts] = NULL;
+    s->end_prio[s->depth] = prio_of[id];
     s->stack[s->depth++] = id;
     if (s->sink->start(s->sink->ctx, name, keep ? s->atts : NULL) != 0)
         return STOPPED;
@@ -659,7 +700,11 @@ start_tag(struct scan *s)
     return 0;
 }
 
-/* An end tag, S->p at "</". */
+/*
+ * An end tag, S->p at "</".  As libxml2: the end tag of an element that is not open is
+ * ignored; one of an open element closes the elements open above it first, unless one of
+ * them has a higher end priority (then the end tag is ignored).
+ */
 static int
 end_tag(struct scan *s)
 {
@@ -679,10 +724,29 @@ end_tag(struct scan *s)
     if (p >= s->end || *p != '>')
         return GIVE_UP;
     int id = tag_id(name, n);
-    if (id < 0 || id != cur_tag(s))
-        return GIVE_UP; /* only the innermost open element may end */
+    if (id < 0 || empty_tag[id])
+        return GIVE_UP; /* unknown, or </br> and the like */
     s->p = p + 1;
-    return emit_end(s);
+    if (id == cur_tag(s))
+        return emit_end(s);
+    int at = s->depth - 1;
+    while (at >= 0 && s->stack[at] != id)
+        at--;
+    if (at < 0) {
+        if (id == t_html || id == t_head || id == t_body)
+            return GIVE_UP;
+        return 0; /* not open: ignored */
+    }
+    int prio = end_priority(id);
+    for (int k = at + 1; k < s->depth; k++)
+        if (s->end_prio[k] > prio)
+            return 0; /* ignored */
+    while (s->depth > at) {
+        int rc = emit_end(s);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
 }
 
 /* A character reference, S->p at "&". */

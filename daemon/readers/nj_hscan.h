@@ -14,12 +14,15 @@
  *  - markup: processing instructions, CDATA sections, a second document type
  *    declaration, "<" not starting a tag, a tag name or attribute name outside the plain
  *    ASCII forms, an unknown tag, attribute syntax libxml2 repairs;
- *  - structure: anything libxml2 would imply or repair.  The page must be <html> with an
- *    optional <head> then <body>, each opened once; every end tag must close the innermost
- *    open element; no start tag may be one that libxml2 lets close the innermost open
- *    element (its table of start tags that close others is asked at start-up, so the
- *    scanner follows the installed libxml2); no text or references directly inside
- *    <html> or <head> other than white space;
+ *  - structure libxml2 would imply: the page must be <html> with an optional <head> then
+ *    <body>, each opened once (an unclosed <head> closed by <body>); no text or references
+ *    directly inside <html> or <head> other than white space.  The two repairs libxml2
+ *    makes everywhere are mirrored: a start tag closes the open elements libxml2 lets it
+ *    close (its table of start tags that close others is asked at start-up, so the scanner
+ *    follows the installed libxml2), and an end tag closes the elements open above its
+ *    element unless one has a higher end priority (then, like the end tag of an element
+ *    that is not open, it is ignored); anything else that would close html, head or body,
+ *    and stray end tags of html, head, body and empty elements, are left to libxml2;
  *  - references: only &name; with a name libxml2 knows and &#N; / &#xN; of printable
  *    characters; none in the attribute values handed on;
  *  - limits: 8 MB of text, 200 levels of nesting.
@@ -70,6 +73,9 @@ void nj_hscan_init(void);
  * (both lower-case names the scanner knows); -1 for a name it does not know.
  */
 int nj_hscan_closes(const char *new_name, const char *old_name);
+
+/* For tests: the priority the scanner gives the end tag of NAME, -1 for an unknown name. */
+int nj_hscan_end_priority(const char *name);
 
 /* For tests: the I-th element name the scanner knows, NULL past the last. */
 const char *nj_hscan_tag(size_t i);
