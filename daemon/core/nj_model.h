@@ -109,6 +109,8 @@ struct nj_t2r {
     int ambiguous;
     struct nj_cands cands;
     struct nj_val v[3];
+    const char *seen; /* when n_values is wrong: the values as read ("2648 -18538",
+                         cells joined by "、"), for the message; else NULL */
 };
 
 struct nj_t2 {

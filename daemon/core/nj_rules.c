@@ -1130,6 +1130,13 @@ check_t2(struct ctx *c)
             w.cell = NULL;
             continue;
         }
+        if (r->n_values != r->expected && r->seen != NULL && r->seen[0] != '\0') {
+            /* what was read, so that a value glued to its neighbour or to a unit shows */
+            add(c, "T2.CELLS", &w, "表二“%s”行%s有 %d 个数值（读到“%s”），应为 %d 个。",
+                "Table 2 row '%s'%s carries %d values (read as '%s'); it should carry %d.",
+                t2names[i], at(c, r->loc), r->n_values, r->seen, r->expected);
+            continue;
+        }
         if (r->n_values != r->expected) {
             add(c, "T2.CELLS", &w, "表二“%s”行%s有 %d 个数值，应为 %d 个。",
                 "Table 2 row '%s'%s carries %d values; it should carry %d.", t2names[i],

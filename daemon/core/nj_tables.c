@@ -1452,6 +1452,48 @@ struct grid {
     int first_col, last_col; /* the header's value columns, first and last; -1 when unknown */
 };
 
+/* The values of group G as the text shows them, for a message: the digit text of a text
+ * group (white space collapsed), the cells of a row group joined by "、"; NULL when memory
+ * runs out. */
+static const char *
+group_text(const struct item *g, struct nj_arena *a)
+{
+    if (g->from_text) {
+        char *t = nj_arena_strndup(a, g->s, g->len);
+        if (t == NULL)
+            return NULL;
+        size_t n = 0;
+        for (size_t i = 0; t[i] != '\0'; i++) {
+            int blank = t[i] == ' ' || t[i] == '\t';
+            if (blank && (n == 0 || t[n - 1] == ' '))
+                continue;
+            t[n++] = blank ? ' ' : t[i];
+        }
+        while (n > 0 && t[n - 1] == ' ')
+            n--;
+        t[n] = '\0';
+        return t;
+    }
+    size_t len = 0;
+    for (int i = 0; i < g->n_cells; i++)
+        len += strlen(g->cells[i]) + 3;
+    char *t = nj_arena_alloc_raw(a, len + 1);
+    if (t == NULL)
+        return NULL;
+    size_t n = 0;
+    for (int i = 0; i < g->n_cells; i++) {
+        if (i > 0) {
+            memcpy(t + n, "、", 3);
+            n += 3;
+        }
+        size_t l = strlen(g->cells[i]);
+        memcpy(t + n, g->cells[i], l);
+        n += l;
+    }
+    t[n] = '\0';
+    return t;
+}
+
 static int
 read_group(const struct item *g, int width, const int *money, struct nj_val *vals,
            struct nj_cands *cands, int *ambig, struct nj_arena *a, const struct grid *grid)
@@ -2081,6 +2123,8 @@ read_t2(struct nj_report *rep, const struct layout *lay, size_t a, size_t b)
             read_group(g, widths[k], money[keys[k].idx], r->v, &r->cands, &ambig, rep->arena, NULL);
         r->n_values = n;
         r->ambiguous = ambig;
+        if (!ambig && n != widths[k])
+            r->seen = group_text(g, rep->arena);
     }
     t->present = any || t->fmt2021 || t->fmt2019 || t->blocks_found[0];
     for (int k = 0; k < nk; k++)

@@ -122,6 +122,37 @@ START_TEST(test_arith_message)
 }
 END_TEST
 
+START_TEST(test_cells_message_shows_what_was_read)
+{
+    /* a crawler glued the row's values together: the message shows them as read */
+    char *buf = fixture("good-2019.txt");
+    const char *row = "行政处罚\t30\t2\t35";
+    char *at = strstr(buf, row);
+    ck_assert_ptr_nonnull(at);
+    const char *glued = "行政处罚 30-235 ";
+    ck_assert_uint_eq(strlen(glued), strlen(row));
+    memcpy(at, glued, strlen(glued));
+    for (int lang = 0; lang < 2; lang++) {
+        struct nj_result *res =
+            nj_t_check(buf, strlen(buf), "x.txt", lang ? NJ_LANG_EN : NJ_LANG_ZH);
+        int found = 0;
+        for (size_t i = 0; i < nj_result_n_findings(res); i++) {
+            struct nj_finding_view f;
+            nj_result_finding(res, i, &f);
+            if (strcmp(f.rule, "T2.CELLS") != 0)
+                continue;
+            found = 1;
+            ck_assert_ptr_nonnull(strstr(f.message, lang ? "'30-235'" : "“30-235”"));
+            ck_assert_ptr_nonnull(strstr(f.message, lang ? "carries 2 values" : "有 2 个数值"));
+            ck_assert_ptr_nonnull(strstr(f.where_json, "\"row\":\"行政处罚\""));
+        }
+        ck_assert(found);
+        nj_result_free(res);
+    }
+    free(buf);
+}
+END_TEST
+
 START_TEST(test_override)
 {
     char *buf = fixture("t4-total.txt");
@@ -159,6 +190,7 @@ main(void)
     TCase *tc = tcase_create("rules");
     tcase_add_loop_test(tc, test_seeded, 0, (int)(sizeof(seeded) / sizeof(seeded[0])));
     tcase_add_test(tc, test_arith_message);
+    tcase_add_test(tc, test_cells_message_shows_what_was_read);
     tcase_add_test(tc, test_override);
     tcase_add_test(tc, test_english);
     suite_add_tcase(s, tc);
