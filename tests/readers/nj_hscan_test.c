@@ -44,25 +44,35 @@ rec_end(void *ctx, const xmlChar *name)
         s->outer_closed_before_inner = 1;
 }
 
+/* Parses BUF with libxml2's HTML parser as the reader does, the events going to the given
+ * SAX callbacks (NULL: not wanted) with PRIV as the context's _private. */
+static void
+probe_parse(const char *buf, int n, startElementSAXFunc start, endElementSAXFunc end,
+            charactersSAXFunc chars, void *priv)
+{
+    htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(buf, n);
+    ck_assert_ptr_nonnull(ctxt);
+    htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                 HTML_PARSE_NONET);
+    memset(ctxt->sax, 0, sizeof(*ctxt->sax));
+    ctxt->sax->startElement = start;
+    ctxt->sax->endElement = end;
+    ctxt->sax->characters = chars;
+    ctxt->_private = priv;
+    htmlParseDocument(ctxt);
+    if (ctxt->myDoc != NULL)
+        xmlFreeDoc(ctxt->myDoc);
+    htmlFreeParserCtxt(ctxt);
+}
+
 /* Parses <html><body><OUTER><INNER> and tells whether OUTER was closed by <INNER>. */
 static int
 parser_closes(const char *inner, const char *outer)
 {
     char buf[128];
     int n = snprintf(buf, sizeof(buf), "<html><body><%s><%s>x", outer, inner);
-    htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(buf, n);
-    ck_assert_ptr_nonnull(ctxt);
-    htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                 HTML_PARSE_NONET);
-    memset(ctxt->sax, 0, sizeof(*ctxt->sax));
-    ctxt->sax->startElement = rec_start;
-    ctxt->sax->endElement = rec_end;
     struct seen s = {outer, inner, 0, 0, 0};
-    ctxt->_private = &s;
-    htmlParseDocument(ctxt);
-    if (ctxt->myDoc != NULL)
-        xmlFreeDoc(ctxt->myDoc);
-    htmlFreeParserCtxt(ctxt);
+    probe_parse(buf, n, rec_start, rec_end, NULL, &s);
     ck_assert_msg(s.inner_started, "<%s> inside <%s> never started", inner, outer);
     return s.outer_closed_before_inner;
 }
@@ -139,19 +149,8 @@ parser_end_closes(const char *outer, const char *inner)
 {
     char buf[128];
     int n = snprintf(buf, sizeof(buf), "<html><body><%s><%s></%s>z", outer, inner, outer);
-    htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(buf, n);
-    ck_assert_ptr_nonnull(ctxt);
-    htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                 HTML_PARSE_NONET);
-    memset(ctxt->sax, 0, sizeof(*ctxt->sax));
-    ctxt->sax->endElement = e_end;
-    ctxt->sax->characters = e_chars;
     struct endseen s = {outer, 0, 0, 0};
-    ctxt->_private = &s;
-    htmlParseDocument(ctxt);
-    if (ctxt->myDoc != NULL)
-        xmlFreeDoc(ctxt->myDoc);
-    htmlFreeParserCtxt(ctxt);
+    probe_parse(buf, n, NULL, e_end, e_chars, &s);
     ck_assert_msg(s.text_seen, "<%s><%s></%s>z: no text", outer, inner, outer);
     return s.outer_ended_before_text;
 }
