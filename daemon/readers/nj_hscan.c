@@ -110,7 +110,9 @@ probe_end(void *ctx, const xmlChar *name)
 /*
  * Whether libxml2 closes an open NAME at a start tag of NAME, found by parsing
  * "<html><body><NAME><NAME>" (htmlAutoCloseTag, which answers for two different names,
- * answers 0 for equal ones).  1 also when the probe cannot tell.
+ * answers 0 for equal ones); -1 when the parser cannot be run (out of memory).  Where the
+ * second start is not seen (script and style take it as text) the answer is 1, never
+ * consulted: the scanner never has such an element open at a start tag.
  */
 static int
 probe_self_close(const char *name)
@@ -121,7 +123,7 @@ probe_self_close(const char *name)
     if (ctxt == NULL || ctxt->sax == NULL) {
         if (ctxt != NULL)
             htmlFreeParserCtxt(ctxt);
-        return 1;
+        return -1;
     }
     htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                                  HTML_PARSE_NONET);
@@ -193,10 +195,14 @@ init_tables(void)
         elem.type = XML_ELEMENT_NODE;
         elem.name = (const xmlChar *)tag_names[i];
         for (size_t j = 0; j < N_TAGS; j++) {
-            if (i == j)
-                closes[i][j] = (unsigned char)probe_self_close(tag_names[i]);
-            else
+            if (i == j) {
+                int c = probe_self_close(tag_names[i]);
+                if (c < 0)
+                    return; /* tables_ok stays 0: the scanner always gives up */
+                closes[i][j] = (unsigned char)c;
+            } else {
                 closes[i][j] = htmlAutoCloseTag(NULL, (const xmlChar *)tag_names[j], &elem) != 0;
+            }
         }
     }
     tables_ok = 1;
