@@ -48,11 +48,16 @@ static const char *const tag_names[] = {
 
 enum { N_TAGS = sizeof(tag_names) / sizeof(tag_names[0]) };
 
+/* The id of an element libxml2 does not know either ("o:p", "text", custom elements): it
+ * closes nothing, nothing closes it, it is not empty and its end priority is the
+ * default. */
+#define T_OTHER N_TAGS
+
 static unsigned char closes[N_TAGS][N_TAGS]; /* closes[a][b]: <a> closes an open b */
-static unsigned char empty_tag[N_TAGS];      /* no content, no end tag (br, img, meta ...) */
+static unsigned char empty_tag[N_TAGS + 1];  /* no content, no end tag (br, img, meta ...) */
 static int t_html, t_head, t_body, t_title, t_script, t_style, t_td, t_th, t_meta;
-static int prio_of[N_TAGS]; /* end_priority() of each tag */
-static int tables_ok;       /* 0 when the tables could not be read: the scanner always gives up */
+static int prio_of[N_TAGS + 1]; /* end_priority() of each tag (T_OTHER: the default) */
+static int tables_ok; /* 0 when the tables could not be read: the scanner always gives up */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static unsigned char tag_len[N_TAGS];
@@ -187,6 +192,7 @@ init_tables(void)
     t_meta = tag_id("meta", 4);
     for (size_t i = 0; i < N_TAGS; i++)
         prio_of[i] = end_priority((int)i);
+    prio_of[T_OTHER] = 100;
     for (size_t i = 0; i < N_TAGS; i++) {
         const htmlElemDesc *d = htmlTagLookup((const xmlChar *)tag_names[i]);
         empty_tag[i] = d != NULL && d->empty;
@@ -353,7 +359,10 @@ struct scan {
     const char *p, *end;
     const struct nj_hs_sink *sink;
     int stack[MAX_DEPTH];
-    int end_prio[MAX_DEPTH]; /* end_priority of each open element */
+    int end_prio[MAX_DEPTH];             /* end_priority of each open element */
+    char other[MAX_DEPTH][MAX_NAME + 1]; /* the name of each open T_OTHER element */
+    char unknown[8][MAX_NAME + 1];       /* names found unknown to libxml2 */
+    unsigned n_unknown;
     int depth;
     int seen_html, seen_head, seen_body;
     const char *atts[2 * MAX_ATTS + 1];
@@ -635,30 +644,92 @@ raw_content(struct scan *s, int id)
     return emit_end(s);
 }
 
+/* Whether a start tag of element A closes an open element B, in libxml2. */
+static int
+closes_open(int a, int b)
+{
+    return a != T_OTHER && b != T_OTHER && closes[a][b];
+}
+
+/*
+ * A tag name at P (a letter first), lower-cased into NAME, with the characters libxml2's
+ * htmlParseHTMLName takes; returns its end, or NULL when it is longer than MAX_NAME.
+ */
+static const char *
+read_name(const char *p, const char *end, char name[MAX_NAME + 1], size_t *len)
+{
+    size_t n = 0;
+    while (p < end) {
+        int c = (unsigned char)*p;
+        if (!(is_alnum(c) || c == ':' || c == '-' || c == '_' || c == '.'))
+            break;
+        if (n == MAX_NAME)
+            return NULL;
+        name[n++] = (char)lower(c);
+        p++;
+    }
+    name[n] = '\0';
+    *len = n;
+    return p;
+}
+
+/*
+ * The id of element NAME: a tag the scanner knows, T_OTHER for a name libxml2 has no rule
+ * for either (not an element it knows, closing or closed by none of the scanner's tags),
+ * -1 for any other name (frameset, xmp ...: the page is left to libxml2).
+ */
+static int
+elem_id(struct scan *s, const char *name, size_t len)
+{
+    int id = tag_id(name, len);
+    if (id >= 0)
+        return id;
+    for (unsigned i = 0; i < s->n_unknown; i++)
+        if (strcmp(s->unknown[i], name) == 0)
+            return T_OTHER;
+    if (htmlTagLookup((const xmlChar *)name) != NULL)
+        return -1;
+    /* libxml2's table of start tags that close others has names its element table lacks
+       (xmp closes p): such a name is left to libxml2 too */
+    xmlNode u, k;
+    memset(&u, 0, sizeof(u));
+    memset(&k, 0, sizeof(k));
+    u.type = k.type = XML_ELEMENT_NODE;
+    u.name = (const xmlChar *)name;
+    for (size_t j = 0; j < N_TAGS; j++) {
+        k.name = (const xmlChar *)tag_names[j];
+        if (htmlAutoCloseTag(NULL, k.name, &u) != 0 || htmlAutoCloseTag(NULL, u.name, &k) != 0)
+            return -1;
+    }
+    if (s->n_unknown < sizeof(s->unknown) / sizeof(s->unknown[0]))
+        memcpy(s->unknown[s->n_unknown++], name, len + 1);
+    return T_OTHER;
+}
+
+/* Whether the open element at stack index K is element ID named NAME. */
+static int
+is_open_at(const struct scan *s, int k, int id, const char *name)
+{
+    return s->stack[k] == id && (id != T_OTHER || strcmp(s->other[k], name) == 0);
+}
+
 /* A start tag, S->p at "<" and a letter after it. */
 static int
 start_tag(struct scan *s)
 {
     char name[MAX_NAME + 1];
-    const char *p = s->p + 1;
-    size_t n = 0;
-    while (p < s->end && is_alnum((unsigned char)*p)) {
-        if (n == MAX_NAME)
-            return GIVE_UP;
-        name[n++] = (char)lower((unsigned char)*p);
-        p++;
-    }
-    name[n] = '\0';
-    if (p >= s->end || !(is_blank((unsigned char)*p) || *p == '>' || *p == '/'))
+    size_t n;
+    const char *p = read_name(s->p + 1, s->end, name, &n);
+    if (p == NULL || p >= s->end || !(is_blank((unsigned char)*p) || *p == '>' || *p == '/'))
         return GIVE_UP;
-    int id = tag_id(name, n);
+    int id = elem_id(s, name, n);
     if (id < 0)
         return GIVE_UP;
     /* the open elements this start tag closes end first (an unclosed <p> at the next <p>,
        <div> or <table>), as libxml2 closes them; html, and head other than at <body>, are
        left to libxml2 (it would imply elements next) */
     int cur = cur_tag(s);
-    while (cur >= 0 && closes[id][cur]) {
+    while (cur >= 0 && closes_open(id, cur)) {
         if (cur == t_html || cur == t_body || (cur == t_head && id != t_body))
             return GIVE_UP;
         int rc = emit_end(s);
@@ -696,6 +767,8 @@ start_tag(struct scan *s)
     if (keep)
         s->atts[2 * s->n_atts] = NULL;
     s->end_prio[s->depth] = prio_of[id];
+    if (id == T_OTHER)
+        memcpy(s->other[s->depth], name, n + 1);
     s->stack[s->depth++] = id;
     if (s->sink->start(s->sink->ctx, name, keep ? s->atts : NULL) != 0)
         return STOPPED;
@@ -715,35 +788,32 @@ static int
 end_tag(struct scan *s)
 {
     char name[MAX_NAME + 1];
+    size_t n;
     const char *p = s->p + 2;
-    size_t n = 0;
     if (p >= s->end || !is_alpha((unsigned char)*p))
         return GIVE_UP;
-    while (p < s->end && is_alnum((unsigned char)*p)) {
-        if (n == MAX_NAME)
-            return GIVE_UP;
-        name[n++] = (char)lower((unsigned char)*p);
-        p++;
-    }
+    p = read_name(p, s->end, name, &n);
+    if (p == NULL)
+        return GIVE_UP;
     while (p < s->end && is_blank((unsigned char)*p))
         p++;
     if (p >= s->end || *p != '>')
         return GIVE_UP;
-    int id = tag_id(name, n);
+    int id = elem_id(s, name, n);
     if (id < 0 || empty_tag[id])
-        return GIVE_UP; /* unknown, or </br> and the like */
+        return GIVE_UP; /* known to libxml2 only, or </br> and the like */
     s->p = p + 1;
-    if (id == cur_tag(s))
+    if (s->depth > 0 && is_open_at(s, s->depth - 1, id, name))
         return emit_end(s);
     int at = s->depth - 1;
-    while (at >= 0 && s->stack[at] != id)
+    while (at >= 0 && !is_open_at(s, at, id, name))
         at--;
     if (at < 0) {
         if (id == t_html || id == t_head || id == t_body)
             return GIVE_UP;
         return 0; /* not open: ignored */
     }
-    int prio = end_priority(id);
+    int prio = prio_of[id];
     for (int k = at + 1; k < s->depth; k++)
         if (s->end_prio[k] > prio)
             return 0; /* ignored */
@@ -852,6 +922,7 @@ nj_hscan(const char *text, size_t len, const struct nj_hs_sink *sink)
     s->end = text + len;
     s->sink = sink;
     s->depth = 0;
+    s->n_unknown = 0;
     s->seen_html = s->seen_head = s->seen_body = 0;
     int rc = prolog(s);
     while (rc == 0 && s->p < s->end) {

@@ -109,6 +109,19 @@ START_TEST(closing_table_is_the_parsers)
             closing += (size_t)want;
         }
     }
+    /* names libxml2 does not know either (the scanner's plain elements) close nothing and
+       nothing closes them */
+    static const char *const unknown[] = {"my-el", "o:p", "text"};
+    for (size_t u = 0; u < sizeof(unknown) / sizeof(unknown[0]); u++) {
+        ck_assert_ptr_null(htmlTagLookup((const xmlChar *)unknown[u]));
+        for (size_t i = 0; nj_hscan_tag(i) != NULL; i++) {
+            const char *t = nj_hscan_tag(i);
+            if (structural(t))
+                continue;
+            ck_assert_msg(!parser_closes(unknown[u], t), "<%s> closes <%s>", unknown[u], t);
+            ck_assert_msg(!parser_closes(t, unknown[u]), "<%s> closes <%s>", t, unknown[u]);
+        }
+    }
     /* the table is not trivial either way: p closes p, table closes p, div nests in div */
     ck_assert_int_eq(nj_hscan_closes("p", "p"), 1);
     ck_assert_int_eq(nj_hscan_closes("table", "p"), 1);
@@ -175,6 +188,15 @@ START_TEST(end_priorities_are_the_parsers)
             pairs++;
             ignored += (size_t)!want;
         }
+    }
+    /* a name libxml2 does not know has the default priority (100) */
+    for (size_t i = 0; nj_hscan_tag(i) != NULL; i++) {
+        const char *t = nj_hscan_tag(i);
+        if (structural(t))
+            continue;
+        ck_assert_msg(parser_end_closes(t, "my-el"), "</%s> over <my-el> ignored", t);
+        ck_assert_msg(parser_end_closes("my-el", t) == (nj_hscan_end_priority(t) <= 100),
+                      "</my-el> over <%s>", t);
     }
     ck_assert_uint_gt(pairs, 5000);
     ck_assert_uint_gt(ignored, 50); /* e.g. </div> over an open <td> is ignored */
@@ -305,7 +327,9 @@ static const struct page pages[] = {
     {0, HB "<p>&foo;</p>" HE},
     {0, HB "<p>&nbsp x</p>" HE},
     {0, HB "<p>&#1;</p>" HE},
-    {0, HB "<p>a<o:p></o:p></p>" HE},
+    {1, HB "<p>a<o:p></o:p></p>" HE}, /* unknown to libxml2 too: a plain element */
+    {1, HB "<div><text class=\"x\">a</text><my-el>b<o:p>c</div>" HE},
+    {0, HB "<p>a<applet>b</applet></p>" HE}, /* known to libxml2 only */
     {0, HB "<![if !supportLists]>x<![endif]>" HE},
     {0, "<?xml version=\"1.0\"?>" HB HE},
     {1, HB "<script>document.write(\"<div></div>\"); if (a </b) x</SCRIPT >" HE},
@@ -318,7 +342,8 @@ static const struct page pages[] = {
     {0, HB "<p>a < b</p>" HE},
     {0, HB "<p a=\"1\"b=\"2\">x</p>" HE},
     {0, HB "<xmp><b></xmp>" HE},
-    {1, HB "<p>a<wbr>b</p>" HE}, /* libxml2 2.9 does not know wbr: </p> closes it */
+    {0, HB "<p>a<xmp>b</xmp></p>" HE}, /* not a known element, yet <xmp> closes p */
+    {1, HB "<p>a<wbr>b</p>" HE},       /* libxml2 2.9 does not know wbr: </p> closes it */
     {0, HB "<body>" HE},
     {1, HB "<title>x</title>" HE}, /* libxml2 keeps a title in the body */
     {0, HB "<!-- not closed" HE},
