@@ -270,7 +270,7 @@ plain_utf8(const unsigned char *s, size_t n)
             break;
         unsigned c = s[i];
         if (c < 0x80) {
-            if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
                 return 0;
             i++;
             continue;
@@ -308,19 +308,20 @@ plain_utf8(const unsigned char *s, size_t n)
 enum { C_BLANK = 1, C_ALPHA = 2, C_DIGIT = 4 };
 
 static const unsigned char cclass[256] = {
-    ['\t'] = C_BLANK, ['\n'] = C_BLANK, [' '] = C_BLANK, ['0'] = C_DIGIT, ['1'] = C_DIGIT,
-    ['2'] = C_DIGIT,  ['3'] = C_DIGIT,  ['4'] = C_DIGIT, ['5'] = C_DIGIT, ['6'] = C_DIGIT,
-    ['7'] = C_DIGIT,  ['8'] = C_DIGIT,  ['9'] = C_DIGIT, ['A'] = C_ALPHA, ['B'] = C_ALPHA,
-    ['C'] = C_ALPHA,  ['D'] = C_ALPHA,  ['E'] = C_ALPHA, ['F'] = C_ALPHA, ['G'] = C_ALPHA,
-    ['H'] = C_ALPHA,  ['I'] = C_ALPHA,  ['J'] = C_ALPHA, ['K'] = C_ALPHA, ['L'] = C_ALPHA,
-    ['M'] = C_ALPHA,  ['N'] = C_ALPHA,  ['O'] = C_ALPHA, ['P'] = C_ALPHA, ['Q'] = C_ALPHA,
-    ['R'] = C_ALPHA,  ['S'] = C_ALPHA,  ['T'] = C_ALPHA, ['U'] = C_ALPHA, ['V'] = C_ALPHA,
-    ['W'] = C_ALPHA,  ['X'] = C_ALPHA,  ['Y'] = C_ALPHA, ['Z'] = C_ALPHA, ['a'] = C_ALPHA,
-    ['b'] = C_ALPHA,  ['c'] = C_ALPHA,  ['d'] = C_ALPHA, ['e'] = C_ALPHA, ['f'] = C_ALPHA,
-    ['g'] = C_ALPHA,  ['h'] = C_ALPHA,  ['i'] = C_ALPHA, ['j'] = C_ALPHA, ['k'] = C_ALPHA,
-    ['l'] = C_ALPHA,  ['m'] = C_ALPHA,  ['n'] = C_ALPHA, ['o'] = C_ALPHA, ['p'] = C_ALPHA,
-    ['q'] = C_ALPHA,  ['r'] = C_ALPHA,  ['s'] = C_ALPHA, ['t'] = C_ALPHA, ['u'] = C_ALPHA,
-    ['v'] = C_ALPHA,  ['w'] = C_ALPHA,  ['x'] = C_ALPHA, ['y'] = C_ALPHA, ['z'] = C_ALPHA,
+    ['\t'] = C_BLANK, ['\n'] = C_BLANK, ['\r'] = C_BLANK, [' '] = C_BLANK, ['0'] = C_DIGIT,
+    ['1'] = C_DIGIT,  ['2'] = C_DIGIT,  ['3'] = C_DIGIT,  ['4'] = C_DIGIT, ['5'] = C_DIGIT,
+    ['6'] = C_DIGIT,  ['7'] = C_DIGIT,  ['8'] = C_DIGIT,  ['9'] = C_DIGIT, ['A'] = C_ALPHA,
+    ['B'] = C_ALPHA,  ['C'] = C_ALPHA,  ['D'] = C_ALPHA,  ['E'] = C_ALPHA, ['F'] = C_ALPHA,
+    ['G'] = C_ALPHA,  ['H'] = C_ALPHA,  ['I'] = C_ALPHA,  ['J'] = C_ALPHA, ['K'] = C_ALPHA,
+    ['L'] = C_ALPHA,  ['M'] = C_ALPHA,  ['N'] = C_ALPHA,  ['O'] = C_ALPHA, ['P'] = C_ALPHA,
+    ['Q'] = C_ALPHA,  ['R'] = C_ALPHA,  ['S'] = C_ALPHA,  ['T'] = C_ALPHA, ['U'] = C_ALPHA,
+    ['V'] = C_ALPHA,  ['W'] = C_ALPHA,  ['X'] = C_ALPHA,  ['Y'] = C_ALPHA, ['Z'] = C_ALPHA,
+    ['a'] = C_ALPHA,  ['b'] = C_ALPHA,  ['c'] = C_ALPHA,  ['d'] = C_ALPHA, ['e'] = C_ALPHA,
+    ['f'] = C_ALPHA,  ['g'] = C_ALPHA,  ['h'] = C_ALPHA,  ['i'] = C_ALPHA, ['j'] = C_ALPHA,
+    ['k'] = C_ALPHA,  ['l'] = C_ALPHA,  ['m'] = C_ALPHA,  ['n'] = C_ALPHA, ['o'] = C_ALPHA,
+    ['p'] = C_ALPHA,  ['q'] = C_ALPHA,  ['r'] = C_ALPHA,  ['s'] = C_ALPHA, ['t'] = C_ALPHA,
+    ['u'] = C_ALPHA,  ['v'] = C_ALPHA,  ['w'] = C_ALPHA,  ['x'] = C_ALPHA, ['y'] = C_ALPHA,
+    ['z'] = C_ALPHA,
 };
 
 static int
@@ -652,8 +653,10 @@ closes_open(int a, int b)
 }
 
 /*
- * A tag name at P (a letter first), lower-cased into NAME, with the characters libxml2's
- * htmlParseHTMLName takes; returns its end, or NULL when it is longer than MAX_NAME.
+ * A tag name at P (a letter first), lower-cased into NAME; returns its end, or NULL when it
+ * is longer than MAX_NAME.  The characters are those both of libxml2's name readers take
+ * (htmlParseHTMLName also takes '.', the look-ahead it uses for closing elements does not,
+ * so a '.' ends the name here and the tag is left to libxml2).
  */
 static const char *
 read_name(const char *p, const char *end, char name[MAX_NAME + 1], size_t *len)
@@ -661,7 +664,7 @@ read_name(const char *p, const char *end, char name[MAX_NAME + 1], size_t *len)
     size_t n = 0;
     while (p < end) {
         int c = (unsigned char)*p;
-        if (!(is_alnum(c) || c == ':' || c == '-' || c == '_' || c == '.'))
+        if (!(is_alnum(c) || c == ':' || c == '-' || c == '_'))
             break;
         if (n == MAX_NAME)
             return NULL;
@@ -935,8 +938,12 @@ nj_hscan(const char *text, size_t len, const struct nj_hs_sink *sink)
                 rc = end_tag(s);
             else if (s->end - p >= 4 && memcmp(p, "<!--", 4) == 0)
                 rc = comment(s);
-            else
+            else if (c1 == '?' || starts_with_ci(p, s->end, "<!doctype") || !text_allowed(s))
                 rc = GIVE_UP;
+            else if (s->sink->text(s->sink->ctx, "<", 1, 0) != 0)
+                rc = STOPPED;
+            else
+                s->p = p + 1; /* "a < b", Word's <![if !supportLists]>: libxml2 keeps the "<" */
             continue;
         }
         if (*p == '&') {

@@ -9,11 +9,12 @@
  * same order, so the reader builds the same tree.  It gives up on anything outside that
  * subset, and libxml2 parses the page as before:
  *
- *  - bytes: anything but valid UTF-8 without control characters other than tab and line
- *    feed (so also carriage returns, which libxml2 turns into line feeds);
- *  - markup: processing instructions, CDATA sections, a second document type
- *    declaration, "<" not starting a tag, a tag name or attribute name outside the plain
- *    ASCII forms, an unknown tag, attribute syntax libxml2 repairs;
+ *  - bytes: anything but valid UTF-8 without control characters other than tab, line
+ *    feed and carriage return (which libxml2's HTML parser keeps as it is);
+ *  - markup: processing instructions, a second document type declaration, a tag name
+ *    with a '.', a name libxml2 has rules for that the scanner does not know, attribute
+ *    syntax libxml2 repairs (a "<" that starts no tag is text, as in libxml2: Word's
+ *    <![if !supportLists]>);
  *  - structure libxml2 would imply: the page must be <html> with an optional <head> then
  *    <body>, each opened once (an unclosed <head> closed by <body>); no text or references
  *    directly inside <html> or <head> other than white space.  The two repairs libxml2
