@@ -4,7 +4,7 @@
  *
  * libxml2's HTML parser reads any page, however broken, but it spends most of an HTML
  * report's time on character-by-character work and linear tag look-ups.  Most portal pages
- * are regular: every element is closed where it ends, nothing is implied.  For those the
+ * need only its everyday repairs (an unclosed <p>, a stray end tag).  For those the
  * scanner gives the same events libxml2's parser gives (start, end, text, comment), in the
  * same order, so the reader builds the same tree.  It gives up on anything outside that
  * subset, and libxml2 parses the page as before:
