@@ -364,7 +364,7 @@ struct scan {
     int stack[MAX_DEPTH];
     int end_prio[MAX_DEPTH];             /* end_priority of each open element */
     char other[MAX_DEPTH][MAX_NAME + 1]; /* the name of each open T_OTHER element */
-    char unknown[8][MAX_NAME + 1];       /* names found unknown to libxml2 */
+    char unknown[16][MAX_NAME + 1];      /* names found unknown to libxml2 */
     unsigned n_unknown;
     int depth;
     int seen_html, seen_head, seen_body;
@@ -692,6 +692,11 @@ elem_id(struct scan *s, const char *name, size_t len)
     for (unsigned i = 0; i < s->n_unknown; i++)
         if (strcmp(s->unknown[i], name) == 0)
             return T_OTHER;
+    /* checking a name costs a look-up in libxml2's tables per known tag: a page with more
+       distinct unknown names than the cache holds is left to libxml2, so that a page of
+       made-up names cannot make the scan slow */
+    if (s->n_unknown == sizeof(s->unknown) / sizeof(s->unknown[0]))
+        return -1;
     if (htmlTagLookup((const xmlChar *)name) != NULL)
         return -1;
     /* libxml2's table of start tags that close others has names its element table lacks
@@ -706,8 +711,7 @@ elem_id(struct scan *s, const char *name, size_t len)
         if (htmlAutoCloseTag(NULL, k.name, &u) != 0 || htmlAutoCloseTag(NULL, u.name, &k) != 0)
             return -1;
     }
-    if (s->n_unknown < sizeof(s->unknown) / sizeof(s->unknown[0]))
-        memcpy(s->unknown[s->n_unknown++], name, len + 1);
+    memcpy(s->unknown[s->n_unknown++], name, len + 1);
     return T_OTHER;
 }
 
